@@ -1,0 +1,79 @@
+using Mesh.Host.Api.Consul;
+using Mesh.Host.Api.Mesh;
+using Mesh.Host.Configuration;
+using Mesh.Host.Observability;
+using Mesh.Projections;
+using Mesh.Registry;
+using Mesh.Registry.Health;
+using Microsoft.Extensions.Options;
+
+namespace Mesh.Host;
+
+/// <summary>
+/// Composition of the <c>mesh run</c> process: configuration, the components of role <c>all</c>, and the HTTP API.
+/// Tests build the same application through <see cref="Build"/>.
+/// </summary>
+public static class MeshApp
+{
+    /// <summary>Builds the application; throws <see cref="ConfigurationException"/> when the configuration is invalid.</summary>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        builder.Configuration.AddEnvironmentVariables();
+        configure?.Invoke(builder);
+
+        var mesh = Bind<MeshOptions>(builder.Configuration, MeshOptions.Section);
+        var api = Bind<ApiOptions>(builder.Configuration, ApiOptions.Section);
+        var errors = ConfigurationValidator.Validate(mesh, api);
+        if (errors.Count > 0) throw new ConfigurationException(errors);
+
+        var dataDir = Path.GetFullPath(mesh.DataDir);
+        builder.WebHost.UseUrls(api.Url);
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.IncludeScopes = true;
+            o.SingleLine = true;
+            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+            o.UseUtcTimestamp = true;
+        });
+        builder.Services.Configure<MeshOptions>(builder.Configuration.GetSection(MeshOptions.Section));
+        builder.Services.Configure<ApiOptions>(builder.Configuration.GetSection(ApiOptions.Section));
+        builder.Services.AddMeshRegistry(builder.Configuration, dataDir);
+        builder.Services.AddMeshProjections(builder.Configuration, dataDir);
+        builder.Services.AddMeshHealthChecks(builder.Configuration);
+        builder.Services.AddMeshObservability();
+        builder.Services.AddMeshConsulApi();
+
+        var app = builder.Build();
+        app.UseMeshObservability();
+        app.MapMeshStatus();
+        app.MapConsulApi();
+        return app;
+    }
+
+    private static T Bind<T>(IConfiguration configuration, string section) where T : new()
+    {
+        var options = new T();
+        try
+        {
+            configuration.GetSection(section).Bind(options);
+        }
+        catch (InvalidOperationException ex)
+        {
+            // The binder's message names the key and the value it could not convert.
+            throw new ConfigurationException([ex.Message]);
+        }
+        return options;
+    }
+}
+
+/// <summary>The configuration is invalid; <see cref="Exception.Message"/> lists every problem with its key.</summary>
+public sealed class ConfigurationException(IReadOnlyList<string> errors)
+    : Exception("Invalid configuration:" + Environment.NewLine + string.Join(Environment.NewLine, errors.Select(e => "  " + e)))
+{
+    public IReadOnlyList<string> Errors { get; } = errors;
+}

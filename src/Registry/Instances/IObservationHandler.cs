@@ -1,0 +1,18 @@
+namespace Mesh.Registry.Instances;
+
+/// <summary>
+/// Where sources send observations. In role <c>all</c> this is the registry itself; an agent sends them over the bus.
+/// </summary>
+public interface IObservationHandler
+{
+    Task<ObservationResult> HandleAsync(Observation observation, CancellationToken ct = default);
+}
+
+/// <summary>
+/// The outcome of one observation: the position of the last event it appended (0 when it appended nothing) and,
+/// when it was refused, why.
+/// </summary>
+public sealed record ObservationResult(long Position, int EventCount, string? Error)
+{
+    public bool IsRejected => Error is not null;
+}

@@ -1,0 +1,291 @@
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+using Mesh.Registry.Events;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Mesh.Registry.Store.Sqlite;
+
+/// <summary>
+/// The embedded event store. One writer task takes every pending append and commits them together in one
+/// transaction (synchronous=FULL, so a returned append survives kill -9 and power loss); positions are assigned
+/// by that one writer, so $all is gap-free, and the head moves only after commit, so readers never see a gap.
+/// A lock file keeps a second process off the same database.
+/// </summary>
+public sealed partial class SqliteEventStore : IEventStore, IAsyncDisposable
+{
+    private const int ReadPage = 4_096;
+    private const int MaxCachedStreams = 200_000;
+
+    private readonly SqliteStoreOptions _options;
+    private readonly ILogger<SqliteEventStore> _logger;
+    private readonly string _connectionString;
+    private readonly FileStream _lock;
+    private readonly Channel<PendingAppend> _pending = Channel.CreateUnbounded<PendingAppend>(new() { SingleReader = true });
+    private readonly AsyncSignal _appended = new();
+    private readonly Dictionary<string, long> _streamVersions = new(StringComparer.Ordinal);
+    private readonly SqliteConnection _writer;
+    private readonly Task _writerLoop;
+    private long _head;
+
+    public SqliteEventStore(IOptions<SqliteStoreOptions> options, ILogger<SqliteEventStore> logger)
+    {
+        _options = options.Value;
+        _logger = logger;
+        var full = System.IO.Path.GetFullPath(_options.Path);
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(full)!);
+        try
+        {
+            _lock = new FileStream(full + ".lock", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException ex)
+        {
+            throw new InvalidOperationException($"The event store '{full}' is in use by another Mesh process.", ex);
+        }
+        _connectionString = new SqliteConnectionStringBuilder { DataSource = full, Pooling = true }.ToString();
+        _writer = Open();
+        Execute(_writer, """
+            PRAGMA journal_mode=WAL;
+            PRAGMA synchronous=FULL;
+            CREATE TABLE IF NOT EXISTS events (
+                position    INTEGER PRIMARY KEY,
+                stream      TEXT    NOT NULL,
+                version     INTEGER NOT NULL,
+                type        TEXT    NOT NULL,
+                data        BLOB    NOT NULL,
+                metadata    BLOB,
+                recorded_at INTEGER NOT NULL,
+                UNIQUE (stream, version)
+            );
+            """);
+        _head = Scalar(_writer, "SELECT COALESCE(MAX(position), 0) FROM events");
+        _writerLoop = Task.Run(WriteLoopAsync);
+    }
+
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
+
+    public Task<AppendResult> AppendAsync(StreamName stream, ExpectedVersion expected, IReadOnlyList<EventData> events, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        if (events.Count == 0) throw new ArgumentException("Nothing to append.", nameof(events));
+        // Serialised on the caller's thread so that concurrent callers share the JSON work.
+        var rows = new Row[events.Count];
+        for (var i = 0; i < rows.Length; i++)
+        {
+            var e = events[i];
+            rows[i] = new Row(EventTypes.NameOf(e.Event), EventSerializer.Serialize(e.Event),
+                e.Metadata == EventMetadata.Empty ? null : EventSerializer.SerializeMetadata(e.Metadata));
+        }
+        var pending = new PendingAppend(stream.Value, expected, rows);
+        if (!_pending.Writer.TryWrite(pending)) throw new ObjectDisposedException(nameof(SqliteEventStore));
+        return pending.Completion.Task.WaitAsync(ct);
+    }
+
+    public Task<long> ReadHeadPositionAsync(CancellationToken ct = default) => Task.FromResult(Volatile.Read(ref _head));
+
+    public async IAsyncEnumerable<RecordedEvent> ReadStreamAsync(StreamName stream, long fromVersion = 0, [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        await using var connection = Open();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT position, stream, version, type, data, metadata, recorded_at FROM events WHERE stream = $s AND version >= $v ORDER BY version";
+        command.Parameters.AddWithValue("$s", stream.Value);
+        command.Parameters.AddWithValue("$v", fromVersion);
+        await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        while (await reader.ReadAsync(ct).ConfigureAwait(false)) yield return ReadRow(reader);
+    }
+
+    public async IAsyncEnumerable<RecordedEvent> ReadAllAsync(long fromPosition = 1, int maxCount = int.MaxValue, [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        var until = Volatile.Read(ref _head);
+        var next = Math.Max(1, fromPosition);
+        var left = maxCount;
+        while (next <= until && left > 0)
+        {
+            var page = Math.Min(ReadPage, left);
+            var read = 0;
+            await foreach (var e in ReadRangeAsync(next, until, page, ct).ConfigureAwait(false))
+            {
+                read++;
+                next = e.Position + 1;
+                yield return e;
+            }
+            if (read == 0) yield break;
+            left -= read;
+        }
+    }
+
+    public async IAsyncEnumerable<RecordedEvent> SubscribeAllAsync(long fromPosition = 1, [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        var next = Math.Max(1, fromPosition);
+        while (true)
+        {
+            ct.ThrowIfCancellationRequested();
+            var wake = _appended.WaitTask();
+            var head = Volatile.Read(ref _head);
+            if (next > head)
+            {
+                await wake.WaitAsync(ct).ConfigureAwait(false);
+                continue;
+            }
+            await foreach (var e in ReadRangeAsync(next, head, ReadPage, ct).ConfigureAwait(false))
+            {
+                next = e.Position + 1;
+                yield return e;
+            }
+        }
+    }
+
+    private async IAsyncEnumerable<RecordedEvent> ReadRangeAsync(long from, long until, int limit, [EnumeratorCancellation] CancellationToken ct)
+    {
+        await using var connection = Open();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT position, stream, version, type, data, metadata, recorded_at FROM events WHERE position >= $from AND position <= $until ORDER BY position LIMIT $limit";
+        command.Parameters.AddWithValue("$from", from);
+        command.Parameters.AddWithValue("$until", until);
+        command.Parameters.AddWithValue("$limit", limit);
+        await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        while (await reader.ReadAsync(ct).ConfigureAwait(false)) yield return ReadRow(reader);
+    }
+
+    private static RecordedEvent ReadRow(SqliteDataReader r)
+    {
+        var type = r.GetString(3);
+        var data = (byte[])r.GetValue(4);
+        var metadata = r.IsDBNull(5) ? EventMetadata.Empty : EventSerializer.DeserializeMetadata((byte[])r.GetValue(5));
+        return new RecordedEvent(r.GetInt64(0), new StreamName(r.GetString(1)), r.GetInt64(2), type,
+            EventSerializer.Deserialize(type, data), metadata, new DateTimeOffset(r.GetInt64(6), TimeSpan.Zero));
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        var batch = new List<PendingAppend>();
+        using var insert = _writer.CreateCommand();
+        insert.CommandText = "INSERT INTO events (position, stream, version, type, data, metadata, recorded_at) VALUES ($p, $s, $v, $t, $d, $m, $r)";
+        var pPosition = insert.Parameters.Add("$p", SqliteType.Integer);
+        var pStream = insert.Parameters.Add("$s", SqliteType.Text);
+        var pVersion = insert.Parameters.Add("$v", SqliteType.Integer);
+        var pType = insert.Parameters.Add("$t", SqliteType.Text);
+        var pData = insert.Parameters.Add("$d", SqliteType.Blob);
+        var pMeta = insert.Parameters.Add("$m", SqliteType.Blob);
+        var pRecorded = insert.Parameters.Add("$r", SqliteType.Integer);
+
+        while (await _pending.Reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            batch.Clear();
+            var events = 0;
+            while (events < _options.MaxBatchEvents && _pending.Reader.TryRead(out var p))
+            {
+                batch.Add(p);
+                events += p.Rows.Length;
+            }
+
+            var staged = new Dictionary<string, long>(StringComparer.Ordinal);
+            var head = _head;
+            var recordedAt = Clock.GetUtcNow().UtcTicks;
+            try
+            {
+                using var tx = _writer.BeginTransaction();
+                insert.Transaction = tx;
+                foreach (var p in batch)
+                {
+                    var current = staged.TryGetValue(p.Stream, out var v) ? v : CurrentVersion(p.Stream, tx);
+                    if (!p.Expected.IsSatisfiedBy(current))
+                    {
+                        p.Failure = new WrongExpectedVersionException(new StreamName(p.Stream), p.Expected, current);
+                        continue;
+                    }
+                    foreach (var row in p.Rows)
+                    {
+                        pPosition.Value = ++head;
+                        pStream.Value = p.Stream;
+                        pVersion.Value = ++current;
+                        pType.Value = row.Type;
+                        pData.Value = row.Data;
+                        pMeta.Value = (object?)row.Metadata ?? DBNull.Value;
+                        pRecorded.Value = recordedAt;
+                        insert.ExecuteNonQuery();
+                    }
+                    staged[p.Stream] = current;
+                    p.Result = new AppendResult(current, head);
+                }
+                tx.Commit();
+            }
+            catch (Exception ex)
+            {
+                Log.BatchFailed(_logger, batch.Count, ex);
+                _streamVersions.Clear();
+                foreach (var p in batch) p.Completion.TrySetException(ex);
+                continue;
+            }
+
+            if (_streamVersions.Count > MaxCachedStreams) _streamVersions.Clear();
+            foreach (var (stream, version) in staged) _streamVersions[stream] = version;
+            Volatile.Write(ref _head, head);
+            foreach (var p in batch)
+            {
+                if (p.Failure is not null) p.Completion.TrySetException(p.Failure);
+                else p.Completion.TrySetResult(p.Result);
+            }
+            _appended.Set();
+        }
+    }
+
+    private long CurrentVersion(string stream, SqliteTransaction tx)
+    {
+        if (_streamVersions.TryGetValue(stream, out var cached)) return cached;
+        using var command = _writer.CreateCommand();
+        command.Transaction = tx;
+        command.CommandText = "SELECT COALESCE(MAX(version), -1) FROM events WHERE stream = $s";
+        command.Parameters.AddWithValue("$s", stream);
+        return (long)command.ExecuteScalar()!;
+    }
+
+    private SqliteConnection Open()
+    {
+        var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        return connection;
+    }
+
+    private static void Execute(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    private static long Scalar(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return (long)command.ExecuteScalar()!;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _pending.Writer.TryComplete();
+        await _writerLoop.ConfigureAwait(false);
+        await _writer.DisposeAsync().ConfigureAwait(false);
+        SqliteConnection.ClearAllPools();
+        await _lock.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private sealed record Row(string Type, byte[] Data, byte[]? Metadata);
+
+    private sealed class PendingAppend(string stream, ExpectedVersion expected, Row[] rows)
+    {
+        public string Stream { get; } = stream;
+        public ExpectedVersion Expected { get; } = expected;
+        public Row[] Rows { get; } = rows;
+        public TaskCompletionSource<AppendResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public AppendResult Result { get; set; }
+        public Exception? Failure { get; set; }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 1101, Level = LogLevel.Error, Message = "Writing a batch of {Count} appends failed; none of them was written")]
+        public static partial void BatchFailed(ILogger logger, int count, Exception exception);
+    }
+}
