@@ -40,6 +40,8 @@ public static class MeshApp
             o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
             o.UseUtcTimestamp = true;
         });
+        // The API speaks Consul's JSON: PascalCase field names, exactly as Consul clients expect them.
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = null);
         builder.Services.Configure<MeshOptions>(builder.Configuration.GetSection(MeshOptions.Section));
         builder.Services.Configure<ApiOptions>(builder.Configuration.GetSection(ApiOptions.Section));
         builder.Services.AddMeshRegistry(builder.Configuration, dataDir);
