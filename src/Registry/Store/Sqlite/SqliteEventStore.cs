@@ -28,6 +28,7 @@ public sealed partial class SqliteEventStore : IEventStore, IAsyncDisposable
     private readonly SqliteConnection _writer;
     private readonly Task _writerLoop;
     private long _head;
+    private long _transactions;
 
     public SqliteEventStore(IOptions<SqliteStoreOptions> options, ILogger<SqliteEventStore> logger)
     {
@@ -64,6 +65,9 @@ public sealed partial class SqliteEventStore : IEventStore, IAsyncDisposable
     }
 
     public TimeProvider Clock { get; init; } = TimeProvider.System;
+
+    /// <summary>Transactions committed by the writer so far; tests use it to see that appends share them.</summary>
+    internal long CommittedTransactions => Interlocked.Read(ref _transactions);
 
     public Task<AppendResult> AppendAsync(StreamName stream, ExpectedVersion expected, IReadOnlyList<EventData> events, CancellationToken ct = default)
     {
@@ -150,11 +154,22 @@ public sealed partial class SqliteEventStore : IEventStore, IAsyncDisposable
 
     private static RecordedEvent ReadRow(SqliteDataReader r)
     {
+        var position = r.GetInt64(0);
+        var stream = r.GetString(1);
         var type = r.GetString(3);
-        var data = (byte[])r.GetValue(4);
-        var metadata = r.IsDBNull(5) ? EventMetadata.Empty : EventSerializer.DeserializeMetadata((byte[])r.GetValue(5));
-        return new RecordedEvent(r.GetInt64(0), new StreamName(r.GetString(1)), r.GetInt64(2), type,
-            EventSerializer.Deserialize(type, data), metadata, new DateTimeOffset(r.GetInt64(6), TimeSpan.Zero));
+        try
+        {
+            var data = (byte[])r.GetValue(4);
+            var metadata = r.IsDBNull(5) ? EventMetadata.Empty : EventSerializer.DeserializeMetadata((byte[])r.GetValue(5));
+            return new RecordedEvent(position, new StreamName(stream), r.GetInt64(2), type,
+                EventSerializer.Deserialize(type, data), metadata, new DateTimeOffset(r.GetInt64(6), TimeSpan.Zero));
+        }
+        catch (Exception ex) when (ex is InvalidDataException or System.Text.Json.JsonException)
+        {
+            // Name the event: an operator must be able to find the row that stops every reader.
+            throw new InvalidDataException(
+                $"The event at position {position} in stream '{stream}' (type '{type}') cannot be read: {ex.Message}", ex);
+        }
     }
 
     private async Task WriteLoopAsync()
@@ -210,6 +225,7 @@ public sealed partial class SqliteEventStore : IEventStore, IAsyncDisposable
                     p.Result = new AppendResult(current, head);
                 }
                 tx.Commit();
+                Interlocked.Increment(ref _transactions);
             }
             catch (Exception ex)
             {
