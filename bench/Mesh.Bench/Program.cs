@@ -1,8 +1,43 @@
 using BenchmarkDotNet.Running;
+using Mesh.Bench.Projections;
+using Mesh.Bench.Store;
 
 namespace Mesh.Bench;
 
 internal static class BenchProgram
 {
-    public static void Main(string[] args) => BenchmarkSwitcher.FromAssembly(typeof(BenchProgram).Assembly).Run(args);
+    /// <summary>
+    /// <c>append</c> and <c>replay</c> are plain Stopwatch runs that print events/s (see bench/README.md);
+    /// anything else goes to BenchmarkDotNet.
+    /// </summary>
+    public static async Task Main(string[] args)
+    {
+        switch (args.FirstOrDefault())
+        {
+            case "append":
+                await AppendThroughput.RunAsync(
+                    writerCounts: Option(args, "--writers", "1,16,64,256").Split(',').Select(int.Parse).ToArray(),
+                    events: int.Parse(Option(args, "--events", "200000")));
+                break;
+            case "replay":
+                await ReplayThroughput.RunAsync(
+                    events: int.Parse(Option(args, "--events", "1000000")),
+                    instances: int.Parse(Option(args, "--instances", "10000")),
+                    services: int.Parse(Option(args, "--services", "500")),
+                    runs: int.Parse(Option(args, "--runs", "3")),
+                    path: OptionOrNull(args, "--db"));
+                break;
+            default:
+                BenchmarkSwitcher.FromAssembly(typeof(BenchProgram).Assembly).Run(args);
+                break;
+        }
+    }
+
+    private static string Option(string[] args, string name, string fallback) => OptionOrNull(args, name) ?? fallback;
+
+    private static string? OptionOrNull(string[] args, string name)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+    }
 }

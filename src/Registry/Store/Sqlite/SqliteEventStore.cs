@@ -26,6 +26,7 @@ public sealed partial class SqliteEventStore : IEventStore, IAsyncDisposable
     private readonly AsyncSignal _appended = new();
     private readonly Dictionary<string, long> _streamVersions = new(StringComparer.Ordinal);
     private readonly SqliteConnection _writer;
+    private readonly SqliteCommand _versionOf;
     private readonly Task _writerLoop;
     private long _head;
     private long _transactions;
@@ -61,6 +62,9 @@ public sealed partial class SqliteEventStore : IEventStore, IAsyncDisposable
             );
             """);
         _head = Scalar(_writer, "SELECT COALESCE(MAX(position), 0) FROM events");
+        _versionOf = _writer.CreateCommand();
+        _versionOf.CommandText = "SELECT COALESCE(MAX(version), -1) FROM events WHERE stream = $s";
+        _versionOf.Parameters.Add("$s", SqliteType.Text);
         _writerLoop = Task.Run(WriteLoopAsync);
     }
 
@@ -250,11 +254,10 @@ public sealed partial class SqliteEventStore : IEventStore, IAsyncDisposable
     private long CurrentVersion(string stream, SqliteTransaction tx)
     {
         if (_streamVersions.TryGetValue(stream, out var cached)) return cached;
-        using var command = _writer.CreateCommand();
-        command.Transaction = tx;
-        command.CommandText = "SELECT COALESCE(MAX(version), -1) FROM events WHERE stream = $s";
-        command.Parameters.AddWithValue("$s", stream);
-        return (long)command.ExecuteScalar()!;
+        // One prepared statement for the store's lifetime: preparing it per lookup cost more than running it.
+        _versionOf.Transaction = tx;
+        _versionOf.Parameters[0].Value = stream;
+        return (long)_versionOf.ExecuteScalar()!;
     }
 
     private SqliteConnection Open()
@@ -282,6 +285,7 @@ public sealed partial class SqliteEventStore : IEventStore, IAsyncDisposable
     {
         _pending.Writer.TryComplete();
         await _writerLoop.ConfigureAwait(false);
+        await _versionOf.DisposeAsync().ConfigureAwait(false);
         await _writer.DisposeAsync().ConfigureAwait(false);
         SqliteConnection.ClearAllPools();
         await _lock.DisposeAsync().ConfigureAwait(false);
