@@ -6,14 +6,21 @@ using Microsoft.Extensions.Logging;
 namespace Mesh.Registry.Instances;
 
 /// <summary>
-/// The command side: loads an instance's stream, decides, appends with the expected version, and on a conflict
-/// reloads and decides again. States are cached per instance and refreshed from the stream on a conflict.
+/// The command side: brings an instance's state up to date with its stream, decides, and appends with the expected
+/// version; on a conflict it catches up and decides again. Observations about one instance are handled one at a
+/// time in this process, so they queue instead of conflicting with each other; conflicts come only from other
+/// processes writing the same stream, and the retry settles them.
 /// </summary>
 public sealed partial class InstanceRegistry(IEventStore store, TimeProvider clock, ILogger<InstanceRegistry> logger)
     : IObservationHandler
 {
     private const int MaxAttempts = 10;
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromMilliseconds(50);
+
+    // What this process last read of each instance's stream. Never trusted as current: every decision first reads
+    // the events after it, so another process's writes are always seen (a stale "nothing changed" would lose them).
     private readonly ConcurrentDictionary<string, InstanceState> _cache = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Gate> _gates = new(StringComparer.Ordinal);
 
     public async Task<ObservationResult> HandleAsync(Observation observation, CancellationToken ct = default)
     {
@@ -21,44 +28,96 @@ public sealed partial class InstanceRegistry(IEventStore store, TimeProvider clo
         if (InstanceValidation.ExplainId(observation.InstanceId) is { } idError)
             throw new ArgumentException(idError, nameof(observation));
 
-        using var scope = logger.BeginScope(new Dictionary<string, object> { ["InstanceId"] = observation.InstanceId });
-        for (var attempt = 1; ; attempt++)
+        var id = observation.InstanceId;
+        using var scope = logger.BeginScope(new Dictionary<string, object> { ["InstanceId"] = id });
+        var gate = await EnterAsync(id, ct).ConfigureAwait(false);
+        try
         {
-            var state = _cache.TryGetValue(observation.InstanceId, out var cached)
-                ? cached
-                : await LoadAsync(observation.InstanceId, ct).ConfigureAwait(false);
-            var decision = InstanceDecider.Decide(state, observation);
-            if (decision.IsRejected) Log.Rejected(logger, observation.InstanceId, decision.Error!);
-            if (decision.Events.IsEmpty) return new ObservationResult(0, 0, decision.Error);
-
-            var metadata = observation.Metadata;
-            var data = decision.Events.Select(e => new EventData(e, metadata)).ToArray();
-            try
+            for (var attempt = 1; ; attempt++)
             {
-                var result = await store.AppendAsync(StreamName.ForInstance(state.InstanceId), ExpectedVersion.After(state.Version), data, ct)
+                var state = await CatchUpAsync(_cache.TryGetValue(id, out var cached) ? cached : InstanceState.Empty(id), ct)
                     .ConfigureAwait(false);
-                var now = clock.GetUtcNow();
-                var next = decision.Events.Aggregate(state, (s, e) => s.Apply(e, result.Position, now));
-                _cache[state.InstanceId] = next;
-                return new ObservationResult(result.Position, data.Length, decision.Error);
+                _cache[id] = state;
+                var decision = InstanceDecider.Decide(state, observation);
+                if (decision.IsRejected) Log.Rejected(logger, id, decision.Error!);
+                if (decision.Events.IsEmpty) return new ObservationResult(0, 0, decision.Error);
+
+                var data = decision.Events.Select(e => new EventData(e, observation.Metadata)).ToArray();
+                try
+                {
+                    // The cache is left at what was read: the next observation reads these events back with the
+                    // positions and times the log gave them.
+                    var result = await store.AppendAsync(StreamName.ForInstance(id), ExpectedVersion.After(state.Version), data, ct)
+                        .ConfigureAwait(false);
+                    return new ObservationResult(result.Position, data.Length, decision.Error);
+                }
+                catch (WrongExpectedVersionException) when (attempt < MaxAttempts)
+                {
+                    Log.Conflict(logger, id, attempt);
+                    // Another process won the race; let it get ahead before reading what it wrote.
+                    if (attempt > 1) await Task.Delay(Backoff(attempt), clock, ct).ConfigureAwait(false);
+                }
             }
-            catch (WrongExpectedVersionException) when (attempt < MaxAttempts)
-            {
-                Log.Conflict(logger, state.InstanceId, attempt);
-                _cache.TryRemove(state.InstanceId, out _);
-            }
+        }
+        finally
+        {
+            Exit(id, gate);
         }
     }
 
     /// <summary>Folds the instance's stream from the store.</summary>
-    public async Task<InstanceState> LoadAsync(string instanceId, CancellationToken ct = default)
+    public Task<InstanceState> LoadAsync(string instanceId, CancellationToken ct = default) =>
+        CatchUpAsync(InstanceState.Empty(instanceId), ct);
+
+    private async Task<InstanceState> CatchUpAsync(InstanceState state, CancellationToken ct)
     {
-        var state = InstanceState.Empty(instanceId);
-        await foreach (var e in store.ReadStreamAsync(StreamName.ForInstance(instanceId), 0, ct).ConfigureAwait(false))
-        {
-            if (e.Event is IInstanceEvent ie) state = state.Apply(ie, e.Position, e.RecordedAt);
-        }
+        await foreach (var e in store.ReadStreamAsync(StreamName.ForInstance(state.InstanceId), state.Version + 1, ct).ConfigureAwait(false))
+            state = e.Event is IInstanceEvent ie ? state.Apply(ie, e.Position, e.RecordedAt) : state with { Version = e.StreamVersion };
         return state;
+    }
+
+    private static TimeSpan Backoff(int attempt) =>
+        TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * Math.Min(1 << attempt, MaxBackoff.TotalMilliseconds));
+
+    private async Task<Gate> EnterAsync(string id, CancellationToken ct)
+    {
+        Gate? gate;
+        lock (_gates)
+        {
+            if (!_gates.TryGetValue(id, out gate)) _gates[id] = gate = new Gate();
+            gate.Users++;
+        }
+        try
+        {
+            await gate.Semaphore.WaitAsync(ct).ConfigureAwait(false);
+            return gate;
+        }
+        catch
+        {
+            Leave(id, gate);
+            throw;
+        }
+    }
+
+    private void Exit(string id, Gate gate)
+    {
+        gate.Semaphore.Release();
+        Leave(id, gate);
+    }
+
+    private void Leave(string id, Gate gate)
+    {
+        lock (_gates)
+        {
+            if (--gate.Users == 0) _gates.Remove(id);
+        }
+    }
+
+    /// <summary>One instance's turn; dropped when nobody holds or waits for it, so the map stays as small as the work in flight.</summary>
+    private sealed class Gate
+    {
+        public SemaphoreSlim Semaphore { get; } = new(1, 1);
+        public int Users { get; set; }
     }
 
     private static partial class Log
