@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Text.Json.Serialization;
 using Mesh.Registry.Events;
 
 namespace Mesh.Registry.Instances;
@@ -20,11 +21,14 @@ public sealed record InstanceState(
     public static InstanceState Empty(string instanceId) =>
         new(instanceId, -1, null, ImmutableSortedDictionary<string, CheckState>.Empty, null, [], 0, 0);
 
+    [JsonIgnore]
     public bool IsRegistered => Registration is not null;
 
+    [JsonIgnore]
     public bool InMaintenance => MaintenanceReason is not null;
 
     /// <summary>As in Consul: the worst of the checks; maintenance is critical; no checks is passing.</summary>
+    [JsonIgnore]
     public HealthStatus Status
     {
         get
