@@ -36,8 +36,7 @@ public sealed partial class RegistryProjector(
         }
         var from = state.Position;
         _snapshotPosition = state.Position;
-        await foreach (var e in store.ReadAllAsync(state.Position + 1, int.MaxValue, ct).ConfigureAwait(false))
-            state = RegistryProjection.Apply(state, e);
+        state = await RegistryProjection.FoldAsync(store.ReadAllAsync(state.Position + 1, int.MaxValue, ct), state, ct).ConfigureAwait(false);
         feed.Publish(state);
         Log.CaughtUp(logger, from, state.Position);
         _live = Task.Run(() => FollowAsync(state, _stopping.Token), CancellationToken.None);

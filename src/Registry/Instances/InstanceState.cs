@@ -44,7 +44,9 @@ public sealed record InstanceState(
     /// <summary>Folds one event of this instance's stream; pure. <paramref name="position"/> and <paramref name="at"/> come from the log.</summary>
     public InstanceState Apply(IInstanceEvent e, long position, DateTimeOffset at)
     {
-        var next = e switch
+        // One copy per event: replays fold millions of these.
+        var version = Version + 1;
+        return e switch
         {
             InstanceRegistered r => this with
             {
@@ -52,18 +54,20 @@ public sealed record InstanceState(
                 Checks = CarryOverChecks(r, at),
                 RejectedReasons = [],
                 CreatePosition = IsRegistered ? CreatePosition : position,
+                Version = version,
+                ModifyPosition = position,
             },
             InstanceHealthChanged h when Checks.TryGetValue(h.CheckId, out var check) => this with
             {
                 Checks = Checks.SetItem(h.CheckId, check with { Status = h.Status, Output = h.Output, Since = at }),
+                Version = version,
+                ModifyPosition = position,
             },
-            InstanceHealthChanged => this,
-            InstanceMaintenanceChanged m => this with { MaintenanceReason = m.Enabled ? m.Reason : null },
-            InstanceDeregistered => Empty(InstanceId) with { RejectedReasons = RejectedReasons },
-            ObservationRejected x => this with { RejectedReasons = RejectedReasons.Add(x.Reason) },
-            _ => this,
+            InstanceMaintenanceChanged m => this with { MaintenanceReason = m.Enabled ? m.Reason : null, Version = version, ModifyPosition = position },
+            InstanceDeregistered => Empty(InstanceId) with { RejectedReasons = RejectedReasons, Version = version, ModifyPosition = position },
+            ObservationRejected x => this with { RejectedReasons = RejectedReasons.Add(x.Reason), Version = version, ModifyPosition = position },
+            _ => this with { Version = version, ModifyPosition = position },
         };
-        return next with { Version = Version + 1, ModifyPosition = position };
     }
 
     // A re-registration keeps the status of a check whose definition did not change; a new or changed check

@@ -1,5 +1,6 @@
 using Mesh.Projections.State;
 using Mesh.Registry.Events;
+using Mesh.Registry.Instances;
 using Xunit;
 using static Mesh.Projections.Tests.Fixtures;
 
@@ -8,6 +9,22 @@ namespace Mesh.Projections.Tests.State;
 public sealed class RegistryProjectionTests
 {
     private const string A = "docker:a";
+
+    /// <summary>What the registry would have appended for a random mix of observations.</summary>
+    private static IEnumerable<IEvent> DecidedEvents(int seed, int observations)
+    {
+        var states = new Dictionary<string, InstanceState>();
+        foreach (var observation in RandomObservations(seed, observations, instances: 40, services: 6))
+        {
+            var state = states.GetValueOrDefault(observation.InstanceId) ?? InstanceState.Empty(observation.InstanceId);
+            foreach (var e in InstanceDecider.Decide(state, observation).Events)
+            {
+                state = state.Apply(e, state.ModifyPosition + 1, T0);
+                yield return e;
+            }
+            states[observation.InstanceId] = state;
+        }
+    }
     private const string B = "docker:b";
 
     [Fact]
@@ -128,6 +145,34 @@ public sealed class RegistryProjectionTests
 
         Assert.Equal(T0.AddSeconds(2), state.Instances[A].Checks[$"{A}-http"].Since);
         Assert.Equal(T0.AddSeconds(1), state.Instances[A].Checks[$"{A}-tcp"].Since);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void Fold_GivesWhatApplyingOneByOneGives(int seed)
+    {
+        var events = DecidedEvents(seed, observations: 3_000).Select((e, i) => Recorded(i + 1, e)).ToList();
+
+        var oneByOne = events.Aggregate(RegistryState.Empty, RegistryProjection.Apply);
+        var folded = RegistryProjection.Fold(events);
+        var inTwoSteps = RegistryProjection.Fold(events.Skip(1_000), RegistryProjection.Fold(events.Take(1_000)));
+
+        Assert.True(oneByOne.Instances.Count > 5);
+        Assert.Equal(Json(oneByOne), Json(folded));
+        Assert.Equal(Json(oneByOne), Json(inTwoSteps));
+    }
+
+    [Fact]
+    public void Fold_LeavesTheStartStateAsItWas()
+    {
+        var start = Fold(Registered(A), Registered(B, "api"));
+        var before = Json(start);
+
+        RegistryProjection.Fold([Recorded(3, new InstanceDeregistered(A, "die")), Recorded(4, Registered(B, "web"))], start);
+
+        Assert.Equal(before, Json(start));
     }
 
     [Fact]

@@ -16,6 +16,7 @@ namespace Mesh.Registry.Store.Sqlite;
 public sealed partial class SqliteEventStore : IEventStore, IAsyncDisposable
 {
     private const int ReadPage = 4_096;
+    private const int ReadAhead = 2;
     private const int MaxCachedStreams = 200_000;
 
     private readonly SqliteStoreOptions _options;
@@ -105,21 +106,22 @@ public sealed partial class SqliteEventStore : IEventStore, IAsyncDisposable
 
     public async IAsyncEnumerable<RecordedEvent> ReadAllAsync(long fromPosition = 1, int maxCount = int.MaxValue, [EnumeratorCancellation] CancellationToken ct = default)
     {
-        var until = Volatile.Read(ref _head);
-        var next = Math.Max(1, fromPosition);
-        var left = maxCount;
-        while (next <= until && left > 0)
+        var from = Math.Max(1, fromPosition);
+        var until = Math.Min(Volatile.Read(ref _head), from + Math.Max(0, (long)maxCount) - 1);
+        // Positions are gap-free, so page boundaries are known in advance: the next pages are read and
+        // deserialised on other threads (and connections) while the caller works through this one.
+        var pages = new Queue<Task<List<RecordedEvent>>>();
+        var nextPage = from;
+        while (true)
         {
-            var page = Math.Min(ReadPage, left);
-            var read = 0;
-            await foreach (var e in ReadRangeAsync(next, until, page, ct).ConfigureAwait(false))
+            while (pages.Count < ReadAhead && nextPage <= until)
             {
-                read++;
-                next = e.Position + 1;
-                yield return e;
+                var last = Math.Min(until, nextPage + ReadPage - 1);
+                pages.Enqueue(ReadPageAsync(nextPage, last, ReadPage, ct));
+                nextPage = last + 1;
             }
-            if (read == 0) yield break;
-            left -= read;
+            if (pages.Count == 0) yield break;
+            foreach (var e in await pages.Dequeue().ConfigureAwait(false)) yield return e;
         }
     }
 
@@ -136,7 +138,7 @@ public sealed partial class SqliteEventStore : IEventStore, IAsyncDisposable
                 await wake.WaitAsync(ct).ConfigureAwait(false);
                 continue;
             }
-            await foreach (var e in ReadRangeAsync(next, head, ReadPage, ct).ConfigureAwait(false))
+            foreach (var e in await ReadPageAsync(next, head, ReadPage, ct).ConfigureAwait(false))
             {
                 next = e.Position + 1;
                 yield return e;
@@ -144,17 +146,25 @@ public sealed partial class SqliteEventStore : IEventStore, IAsyncDisposable
         }
     }
 
-    private async IAsyncEnumerable<RecordedEvent> ReadRangeAsync(long from, long until, int limit, [EnumeratorCancellation] CancellationToken ct)
+    // A page is read whole and the connection let go before the caller sees it: a slow consumer must not hold a
+    // read transaction open, which would keep checkpoints from recycling the WAL.
+    private Task<List<RecordedEvent>> ReadPageAsync(long from, long until, int limit, CancellationToken ct) => Task.Run(() =>
     {
-        await using var connection = Open();
-        await using var command = connection.CreateCommand();
+        using var connection = Open();
+        using var command = connection.CreateCommand();
         command.CommandText = "SELECT position, stream, version, type, data, metadata, recorded_at FROM events WHERE position >= $from AND position <= $until ORDER BY position LIMIT $limit";
         command.Parameters.AddWithValue("$from", from);
         command.Parameters.AddWithValue("$until", until);
         command.Parameters.AddWithValue("$limit", limit);
-        await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
-        while (await reader.ReadAsync(ct).ConfigureAwait(false)) yield return ReadRow(reader);
-    }
+        using var reader = command.ExecuteReader();
+        var page = new List<RecordedEvent>(Math.Min(limit, ReadPage));
+        while (reader.Read())
+        {
+            ct.ThrowIfCancellationRequested();
+            page.Add(ReadRow(reader));
+        }
+        return page;
+    }, ct);
 
     private static RecordedEvent ReadRow(SqliteDataReader r)
     {
