@@ -3,7 +3,10 @@ namespace Mesh.Registry.Store;
 /// <summary>Appends events. An append that returned is durable.</summary>
 public interface IEventWriter
 {
-    /// <summary>Appends atomically; throws <see cref="WrongExpectedVersionException"/> when <paramref name="expected"/> does not hold.</summary>
+    /// <summary>
+    /// Appends atomically; throws <see cref="WrongExpectedVersionException"/> when <paramref name="expected"/> does not
+    /// hold. Cancelling <paramref name="ct"/> stops the wait, not the write: the events may still be appended.
+    /// </summary>
     Task<AppendResult> AppendAsync(StreamName stream, ExpectedVersion expected, IReadOnlyList<EventData> events, CancellationToken ct = default);
 }
 

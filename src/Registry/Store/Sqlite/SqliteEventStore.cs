@@ -47,25 +47,39 @@ public sealed partial class SqliteEventStore : IEventStore, IAsyncDisposable
             throw new InvalidOperationException($"The event store '{full}' is in use by another Mesh process.", ex);
         }
         _connectionString = new SqliteConnectionStringBuilder { DataSource = full, Pooling = true }.ToString();
-        _writer = Open();
-        Execute(_writer, """
-            PRAGMA journal_mode=WAL;
-            PRAGMA synchronous=FULL;
-            CREATE TABLE IF NOT EXISTS events (
-                position    INTEGER PRIMARY KEY,
-                stream      TEXT    NOT NULL,
-                version     INTEGER NOT NULL,
-                type        TEXT    NOT NULL,
-                data        BLOB    NOT NULL,
-                metadata    BLOB,
-                recorded_at INTEGER NOT NULL,
-                UNIQUE (stream, version)
-            );
-            """);
-        _head = Scalar(_writer, "SELECT COALESCE(MAX(position), 0) FROM events");
-        _versionOf = _writer.CreateCommand();
-        _versionOf.CommandText = "SELECT COALESCE(MAX(version), -1) FROM events WHERE stream = $s";
-        _versionOf.Parameters.Add("$s", SqliteType.Text);
+        try
+        {
+            _writer = Open();
+            Execute(_writer, """
+                PRAGMA journal_mode=WAL;
+                PRAGMA synchronous=FULL;
+                CREATE TABLE IF NOT EXISTS events (
+                    position    INTEGER PRIMARY KEY,
+                    stream      TEXT    NOT NULL,
+                    version     INTEGER NOT NULL,
+                    type        TEXT    NOT NULL,
+                    data        BLOB    NOT NULL,
+                    metadata    BLOB,
+                    recorded_at INTEGER NOT NULL,
+                    UNIQUE (stream, version)
+                );
+                """);
+            _head = Scalar(_writer, "SELECT COALESCE(MAX(position), 0) FROM events");
+            _versionOf = _writer.CreateCommand();
+            _versionOf.CommandText = "SELECT COALESCE(MAX(version), -1) FROM events WHERE stream = $s";
+            _versionOf.Parameters.Add("$s", SqliteType.Text);
+        }
+        catch (SqliteException ex)
+        {
+            // Let go of the lock: a failed open must not leave the store "in use" for the next attempt.
+            if (_writer is not null)
+            {
+                SqliteConnection.ClearPool(_writer);
+                _writer.Dispose();
+            }
+            _lock.Dispose();
+            throw new InvalidOperationException($"The event store '{full}' could not be opened: {ex.Message}", ex);
+        }
         _writerLoop = Task.Run(WriteLoopAsync);
     }
 
@@ -296,8 +310,9 @@ public sealed partial class SqliteEventStore : IEventStore, IAsyncDisposable
         _pending.Writer.TryComplete();
         await _writerLoop.ConfigureAwait(false);
         await _versionOf.DisposeAsync().ConfigureAwait(false);
+        // Pooled connections would keep the file open after the store is gone.
+        SqliteConnection.ClearPool(_writer);
         await _writer.DisposeAsync().ConfigureAwait(false);
-        SqliteConnection.ClearAllPools();
         await _lock.DisposeAsync().ConfigureAwait(false);
     }
 

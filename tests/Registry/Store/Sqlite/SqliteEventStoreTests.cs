@@ -68,6 +68,20 @@ public sealed class SqliteEventStoreTests : EventStoreContract
     }
 
     [Fact]
+    public async Task Open_FileThatIsNotADatabase_FailsNamingTheFileAndLetsGoOfTheLock()
+    {
+        await File.WriteAllTextAsync(DbPath, new string('x', 4_096), Ct);
+
+        var ex = Assert.Throws<InvalidOperationException>(() => Open());
+
+        Assert.Contains(DbPath, ex.Message, StringComparison.Ordinal);
+        Assert.Contains("could not be opened", ex.Message, StringComparison.Ordinal);
+        File.Delete(DbPath);
+        var store = Open();
+        Assert.Equal(0, await store.ReadHeadPositionAsync(Ct));
+    }
+
+    [Fact]
     public async Task Open_AfterTheFirstInstanceIsDisposed_Succeeds()
     {
         var first = Open();
