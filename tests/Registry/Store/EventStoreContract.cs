@@ -229,8 +229,26 @@ public abstract class EventStoreContract : IAsyncLifetime
             await store.AppendAsync(Stream($"s{batch}"), ExpectedVersion.NoStream, [.. Enumerable.Range(0, 500).Select(i => Health($"s{batch}", $"{i}"))], Ct);
 
         var all = await store.ReadAllAsync(1, int.MaxValue, Ct).ToListAsync(Ct);
+        var slice = await store.ReadAllAsync(3_999, 5_000, Ct).ToListAsync(Ct);
 
         Assert.Equal(Enumerable.Range(1, total).Select(p => (long)p), all.Select(e => e.Position));
+        Assert.Equal(Enumerable.Range(3_999, 5_000).Select(p => (long)p), slice.Select(e => e.Position));
+    }
+
+    [Fact]
+    public async Task ReadAll_WhileOthersAppend_EndsAtTheHeadOfWhenItWasCalled()
+    {
+        var store = await CreateStoreAsync();
+        await store.AppendAsync(Stream("a"), ExpectedVersion.NoStream, [.. Enumerable.Range(0, 6_000).Select(i => Health("a", $"{i}"))], Ct);
+        await using var reading = store.ReadAllAsync(1, int.MaxValue, Ct).GetAsyncEnumerator(Ct);
+        Assert.True(await reading.MoveNextAsync());
+
+        await store.AppendAsync(Stream("b"), ExpectedVersion.NoStream, [.. Enumerable.Range(0, 6_000).Select(i => Health("b", $"{i}"))], Ct);
+        var last = reading.Current;
+        while (await reading.MoveNextAsync()) last = reading.Current;
+
+        Assert.Equal(6_000, last.Position);
+        Assert.Equal(12_000, await store.ReadHeadPositionAsync(Ct));
     }
 
     [Fact]
