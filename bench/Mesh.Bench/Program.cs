@@ -17,7 +17,7 @@ internal static class BenchProgram
             case "append":
                 await AppendThroughput.RunAsync(
                     writerCounts: Option(args, "--writers", "1,16,64,256").Split(',').Select(int.Parse).ToArray(),
-                    events: int.Parse(Option(args, "--events", "200000")));
+                    events: int.Parse(Option(args, "--events", "100000")));
                 break;
             case "replay":
                 await ReplayThroughput.RunAsync(
