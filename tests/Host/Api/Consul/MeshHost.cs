@@ -1,7 +1,9 @@
+using System.Collections.Immutable;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Mesh.Projections.Feed;
+using Mesh.Registry.Instances;
 using Mesh.Registry.Store;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -97,6 +99,19 @@ internal sealed class MeshHost : IAsyncDisposable
 
     public async Task<JsonElement> GetFromJsonAsync(string path) =>
         await Http.GetFromJsonAsync<JsonElement>(path, TestContext.Current.CancellationToken);
+
+    /// <summary>An instance as the Docker source would report it, sent straight to the registry.</summary>
+    public async Task SeeDockerInstanceAsync(string instanceId, string service, string[]? tags = null)
+    {
+        var registry = App.Services.GetRequiredService<IObservationHandler>();
+        var result = await registry.HandleAsync(
+            new InstanceSeen(instanceId, "docker", service, "integration", "172.17.0.5", 8080, [.. tags ?? []],
+                ImmutableSortedDictionary<string, string>.Empty, [], null, "docker-host-1", []),
+            TestContext.Current.CancellationToken);
+        Assert.Null(result.Error);
+        await Feed.WaitForNewerAsync(result.Position - 1, TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+        Assert.True(Feed.Current.Instances.ContainsKey(instanceId));
+    }
 
     public async ValueTask DisposeAsync()
     {
