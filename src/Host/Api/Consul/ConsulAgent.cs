@@ -22,7 +22,7 @@ internal sealed class ConsulAgent(IOptions<ApiOptions> options)
     /// <summary>A node id as Consul has one (a UUID), stable for a node name.</summary>
     public static string NodeId(string nodeName)
     {
-        var hash = MD5.HashData(Encoding.UTF8.GetBytes(nodeName));
-        return new Guid(hash).ToString();
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(nodeName));
+        return new Guid(hash.AsSpan(0, 16)).ToString();
     }
 }

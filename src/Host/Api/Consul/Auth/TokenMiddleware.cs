@@ -27,7 +27,7 @@ internal sealed partial class TokenMiddleware(RequestDelegate next, IOptions<Api
 
     private static bool NeedsToken(HttpRequest request) =>
         !(HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method) || HttpMethods.IsOptions(request.Method))
-        || request.Path.Equals("/v1/agent/self", StringComparison.OrdinalIgnoreCase)
+        || request.Path.StartsWithSegments("/v1/agent/self", StringComparison.OrdinalIgnoreCase)
         || request.Path.StartsWithSegments("/v1/mesh", StringComparison.OrdinalIgnoreCase);
 
     private static string? Presented(HttpRequest request)

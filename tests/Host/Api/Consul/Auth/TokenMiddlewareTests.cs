@@ -68,6 +68,8 @@ public sealed class TokenMiddlewareTests(TokenMeshHostFixture fixture) : IClassF
 
     [Theory]
     [InlineData("/v1/agent/self")]
+    [InlineData("/v1/agent/self/")]
+    [InlineData("/V1/Agent/Self")]
     [InlineData("/v1/mesh/status")]
     public async Task AdminRead_NeedsTheToken(string path)
     {
