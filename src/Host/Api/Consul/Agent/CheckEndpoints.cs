@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Mesh.Projections.Feed;
 using Mesh.Registry.Events;
+using Mesh.Registry.Health;
 using Mesh.Registry.Instances;
 
 namespace Mesh.Host.Api.Consul.Agent;
@@ -14,17 +15,17 @@ internal static class CheckEndpoints
 {
     public static RouteGroupBuilder MapCheckEndpoints(this RouteGroupBuilder agent)
     {
-        agent.MapPut("/check/pass/{checkId}", (string checkId, HttpContext http, RegistryFeed feed, ApiObservations o, CancellationToken ct) =>
-            ReportAsync(checkId, HealthStatus.Passing, http.Request.Query["note"].LastOrDefault(), http, feed, o, ct));
-        agent.MapPut("/check/warn/{checkId}", (string checkId, HttpContext http, RegistryFeed feed, ApiObservations o, CancellationToken ct) =>
-            ReportAsync(checkId, HealthStatus.Warning, http.Request.Query["note"].LastOrDefault(), http, feed, o, ct));
-        agent.MapPut("/check/fail/{checkId}", (string checkId, HttpContext http, RegistryFeed feed, ApiObservations o, CancellationToken ct) =>
-            ReportAsync(checkId, HealthStatus.Critical, http.Request.Query["note"].LastOrDefault(), http, feed, o, ct));
+        agent.MapPut("/check/pass/{checkId}", (string checkId, HttpContext http, RegistryFeed feed, ApiObservations o, TtlHeartbeats beats, CancellationToken ct) =>
+            ReportAsync(checkId, HealthStatus.Passing, http.Request.Query["note"].LastOrDefault(), http, feed, o, beats, ct));
+        agent.MapPut("/check/warn/{checkId}", (string checkId, HttpContext http, RegistryFeed feed, ApiObservations o, TtlHeartbeats beats, CancellationToken ct) =>
+            ReportAsync(checkId, HealthStatus.Warning, http.Request.Query["note"].LastOrDefault(), http, feed, o, beats, ct));
+        agent.MapPut("/check/fail/{checkId}", (string checkId, HttpContext http, RegistryFeed feed, ApiObservations o, TtlHeartbeats beats, CancellationToken ct) =>
+            ReportAsync(checkId, HealthStatus.Critical, http.Request.Query["note"].LastOrDefault(), http, feed, o, beats, ct));
         agent.MapPut("/check/update/{checkId}", UpdateAsync);
         return agent;
     }
 
-    private static async Task<IResult> UpdateAsync(string checkId, HttpContext http, RegistryFeed feed, ApiObservations o, CancellationToken ct)
+    private static async Task<IResult> UpdateAsync(string checkId, HttpContext http, RegistryFeed feed, ApiObservations o, TtlHeartbeats beats, CancellationToken ct)
     {
         string body;
         using (var reader = new StreamReader(http.Request.Body))
@@ -47,12 +48,12 @@ internal static class CheckEndpoints
         var status = CheckDefinitionParser.ParseStatus(statusText);
         if (status is null) errors.Add($"Status '{statusText}' is not one of passing, warning, critical");
         if (errors.Count > 0) return ConsulResults.Invalid("Invalid check update", errors);
-        return await ReportAsync(checkId, status!.Value, output, http, feed, o, ct);
+        return await ReportAsync(checkId, status!.Value, output, http, feed, o, beats, ct);
     }
 
     private static async Task<IResult> ReportAsync(
         string checkId, HealthStatus status, string? note, HttpContext http, RegistryFeed feed, ApiObservations observations,
-        CancellationToken ct)
+        TtlHeartbeats beats, CancellationToken ct)
     {
         var state = feed.Current;
         if (!state.CheckOwners.TryGetValue(checkId, out var instanceId)
@@ -63,6 +64,8 @@ internal static class CheckEndpoints
         if (check.Spec.Kind != CheckKind.Ttl)
             return ConsulResults.BadRequest($"Check '{checkId}' is a {check.Spec.Kind.ToString().ToUpperInvariant()} check, not a TTL check; only TTL checks take reports");
 
+        // A report that repeats the current status appends nothing, so the TTL clock is told in memory that it came.
+        beats.Beat(instanceId, checkId);
         var report = new CheckReported(instanceId, ConsulServiceIds.Source, checkId, status, note ?? "") { Metadata = observations.Metadata(http) };
         var result = await observations.SendAsync(report, ct);
         return result.IsRejected ? UnknownCheck(checkId) : Results.Ok();
