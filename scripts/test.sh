@@ -21,6 +21,7 @@ log() { printf '==> %s\n' "$*" >&2; }
 # only when missing, and only when we may (root, or password-less sudo).
 # ---------------------------------------------------------------------------------------------------------------
 APT_PACKAGES=(
+  python3-consul   # python-consul, a real Consul client: tests/EndToEnd/ConsulClientCompatibilityTests
 )
 
 install_packages() {

@@ -1,3 +1,4 @@
+using static Mesh.Host.Api.Consul.Agent.AgentMethods;
 using System.Text.Json;
 using Mesh.Projections.Feed;
 using Mesh.Registry.Events;
@@ -15,11 +16,11 @@ internal static class CheckEndpoints
 {
     public static RouteGroupBuilder MapCheckEndpoints(this RouteGroupBuilder agent)
     {
-        agent.MapPut("/check/pass/{checkId}", (string checkId, HttpContext http, RegistryFeed feed, ApiObservations o, TtlHeartbeats beats, CancellationToken ct) =>
+        agent.MapMethods("/check/pass/{checkId}", PutOrLegacyGet, (string checkId, HttpContext http, RegistryFeed feed, ApiObservations o, TtlHeartbeats beats, CancellationToken ct) =>
             ReportAsync(checkId, HealthStatus.Passing, http.Request.Query["note"].LastOrDefault(), http, feed, o, beats, ct));
-        agent.MapPut("/check/warn/{checkId}", (string checkId, HttpContext http, RegistryFeed feed, ApiObservations o, TtlHeartbeats beats, CancellationToken ct) =>
+        agent.MapMethods("/check/warn/{checkId}", PutOrLegacyGet, (string checkId, HttpContext http, RegistryFeed feed, ApiObservations o, TtlHeartbeats beats, CancellationToken ct) =>
             ReportAsync(checkId, HealthStatus.Warning, http.Request.Query["note"].LastOrDefault(), http, feed, o, beats, ct));
-        agent.MapPut("/check/fail/{checkId}", (string checkId, HttpContext http, RegistryFeed feed, ApiObservations o, TtlHeartbeats beats, CancellationToken ct) =>
+        agent.MapMethods("/check/fail/{checkId}", PutOrLegacyGet, (string checkId, HttpContext http, RegistryFeed feed, ApiObservations o, TtlHeartbeats beats, CancellationToken ct) =>
             ReportAsync(checkId, HealthStatus.Critical, http.Request.Query["note"].LastOrDefault(), http, feed, o, beats, ct));
         agent.MapPut("/check/update/{checkId}", UpdateAsync);
         return agent;

@@ -1,3 +1,4 @@
+using static Mesh.Host.Api.Consul.Agent.AgentMethods;
 using Mesh.Projections.Feed;
 using Mesh.Registry.Instances;
 
@@ -16,8 +17,8 @@ internal static partial class ServiceEndpoints
     public static RouteGroupBuilder MapServiceEndpoints(this RouteGroupBuilder agent)
     {
         agent.MapPut("/service/register", RegisterAsync);
-        agent.MapPut("/service/deregister/{id}", DeregisterAsync);
-        agent.MapPut("/service/maintenance/{id}", MaintenanceAsync);
+        agent.MapMethods("/service/deregister/{id}", PutOrLegacyGet, DeregisterAsync);
+        agent.MapMethods("/service/maintenance/{id}", PutOrLegacyGet, MaintenanceAsync);
         return agent;
     }
 

@@ -25,8 +25,13 @@ internal sealed partial class TokenMiddleware(RequestDelegate next, IOptions<Api
         return result.ExecuteAsync(http);
     }
 
+    // Agent writes that Consul before 1.0 also took as GET (and old clients such as python-consul 0.7 still send so).
+    private static readonly string[] WritePaths =
+        ["/v1/agent/service/register", "/v1/agent/service/deregister", "/v1/agent/service/maintenance", "/v1/agent/check"];
+
     private static bool NeedsToken(HttpRequest request) =>
         !(HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method) || HttpMethods.IsOptions(request.Method))
+        || WritePaths.Any(p => request.Path.StartsWithSegments(p, StringComparison.OrdinalIgnoreCase))
         || request.Path.StartsWithSegments("/v1/agent/self", StringComparison.OrdinalIgnoreCase)
         || request.Path.StartsWithSegments("/v1/mesh", StringComparison.OrdinalIgnoreCase);
 
