@@ -15,6 +15,11 @@ public static class RegistryServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddMeshRegistry(this IServiceCollection services, IConfiguration configuration, string dataDir)
     {
+        services.AddOptions<StoreOptions>()
+            .Bind(configuration.GetSection("Mesh:Store"))
+            .Validate(o => string.Equals(o.Kind, StoreOptions.Sqlite, StringComparison.OrdinalIgnoreCase),
+                "Mesh:Store:Kind must be 'sqlite' (the embedded store); other backends are not available in this version")
+            .ValidateOnStart();
         services.AddOptions<SqliteStoreOptions>()
             .Configure(o => o.Path = Path.Combine(dataDir, "mesh.db"))
             .Bind(configuration.GetSection("Mesh:Store:Sqlite"))

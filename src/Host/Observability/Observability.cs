@@ -1,9 +1,65 @@
+using Mesh.Projections.Feed;
+using Mesh.Registry.Store;
+using Prometheus;
+
 namespace Mesh.Host.Observability;
 
-/// <summary>Prometheus metrics at <c>/metrics</c>.</summary>
+/// <summary>
+/// Prometheus metrics at <c>/metrics</c> (text format), all named <c>mesh_*</c>: events appended (a decorator
+/// around <see cref="IEventStore"/>), store head and each consumer's position and lag (read at scrape time),
+/// and API requests (prometheus-net's HTTP middleware).
+/// </summary>
 internal static class Observability
 {
-    public static IServiceCollection AddMeshObservability(this IServiceCollection services) => services;
+    /// <summary>Registers the metrics and decorates the <see cref="IEventStore"/>; call after the store is registered.</summary>
+    public static IServiceCollection AddMeshObservability(this IServiceCollection services)
+    {
+        services.AddSingleton<MeshMetrics>();
+        DecorateEventStore(services);
+        return services;
+    }
 
-    public static WebApplication UseMeshObservability(this WebApplication app) => app;
+    /// <summary>Measures every API request (except scrapes) and serves <c>/metrics</c>; call before mapping endpoints.</summary>
+    public static WebApplication UseMeshObservability(this WebApplication app)
+    {
+        var metrics = app.Services.GetRequiredService<MeshMetrics>();
+        var store = app.Services.GetRequiredService<IEventReader>();
+        var feed = app.Services.GetRequiredService<RegistryFeed>();
+
+        // Positions are read when Prometheus scrapes, not pushed on every event: the hot path stays untouched.
+        // A failing store fails the scrape, which Prometheus reports as the target being down.
+        metrics.Registry.AddBeforeCollectCallback(async ct =>
+        {
+            var head = await store.ReadHeadPositionAsync(ct).ConfigureAwait(false);
+            var projection = feed.Current.Position;
+            metrics.StoreHead.Set(head);
+            metrics.ConsumerPosition.WithLabels("projection").Set(projection);
+            metrics.ConsumerLag.WithLabels("projection").Set(Math.Max(0, head - projection));
+        });
+
+        // Routing first, so that requests are labelled with their route pattern rather than their raw path.
+        app.UseRouting();
+        app.UseHttpMetrics(o =>
+        {
+            o.CaptureMetricsUrl = false;
+            o.RequestCount.Counter = metrics.HttpRequests;
+            o.RequestDuration.Histogram = metrics.HttpRequestDuration;
+            o.InProgress.Gauge = metrics.HttpRequestsInProgress;
+        });
+        app.MapMetrics("/metrics", metrics.Registry);
+        return app;
+    }
+
+    private static void DecorateEventStore(IServiceCollection services)
+    {
+        var inner = services.LastOrDefault(d => d.ServiceType == typeof(IEventStore) && !d.IsKeyedService)
+            ?? throw new InvalidOperationException($"{nameof(AddMeshObservability)} needs an {nameof(IEventStore)} registered first.");
+        services.Remove(inner);
+        services.AddSingleton<IEventStore>(sp => new MeteredEventStore(Create(sp, inner), sp.GetRequiredService<MeshMetrics>()));
+    }
+
+    private static IEventStore Create(IServiceProvider sp, ServiceDescriptor descriptor) =>
+        (IEventStore)(descriptor.ImplementationInstance
+            ?? descriptor.ImplementationFactory?.Invoke(sp)
+            ?? ActivatorUtilities.CreateInstance(sp, descriptor.ImplementationType!));
 }

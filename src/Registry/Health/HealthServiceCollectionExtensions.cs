@@ -1,10 +1,37 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace Mesh.Registry.Health;
 
 public static class HealthServiceCollectionExtensions
 {
-    /// <summary>The health checker that runs the HTTP, TCP and TTL checks registrations declare.</summary>
-    public static IServiceCollection AddMeshHealthChecks(this IServiceCollection services, IConfiguration configuration) => services;
+    /// <summary>
+    /// The health checker that runs the HTTP, TCP and TTL checks registrations declare (<c>Mesh:HealthChecks</c>),
+    /// and <see cref="TtlHeartbeats"/>, which the API tells about every TTL update. Needs an
+    /// <see cref="Instances.IInstanceView"/> (the projections provide it), the registry and the event store.
+    /// </summary>
+    public static IServiceCollection AddMeshHealthChecks(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<HealthCheckOptions>()
+            .Bind(configuration.GetSection(HealthCheckOptions.Section))
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<HealthCheckOptions>, HealthCheckOptionsValidator>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<TtlHeartbeats>();
+        services.AddSingleton<HealthChecker>();
+        services.AddHostedService(sp => sp.GetRequiredService<HealthChecker>());
+        return services;
+    }
+
+    private sealed class HealthCheckOptionsValidator : IValidateOptions<HealthCheckOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, HealthCheckOptions options)
+        {
+            var errors = options.Validate();
+            return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+        }
+    }
 }

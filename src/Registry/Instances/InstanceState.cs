@@ -57,9 +57,16 @@ public sealed record InstanceState(
                 Version = version,
                 ModifyPosition = position,
             },
+            // Since marks the last status change: a new output alone (a critical check failing another way) does
+            // not restart the clock that DeregisterCriticalServiceAfter counts from.
             InstanceHealthChanged h when Checks.TryGetValue(h.CheckId, out var check) => this with
             {
-                Checks = Checks.SetItem(h.CheckId, check with { Status = h.Status, Output = h.Output, Since = at }),
+                Checks = Checks.SetItem(h.CheckId, check with
+                {
+                    Status = h.Status,
+                    Output = h.Output,
+                    Since = h.Status == check.Status ? check.Since : at,
+                }),
                 Version = version,
                 ModifyPosition = position,
             },

@@ -1,0 +1,23 @@
+using Mesh.EndToEnd.Tests.Common;
+using Xunit;
+
+namespace Mesh.EndToEnd.Tests;
+
+/// <summary>A bad configuration stops Mesh at start with a message that names the key.</summary>
+public sealed class ConfigurationTests
+{
+    [Theory]
+    [InlineData("MESH__API__URL", "nonsense", "Mesh:Api:Url")]
+    [InlineData("MESH__ROLE", "banana", "Mesh:Role")]
+    [InlineData("MESH__PROJECTIONS__SNAPSHOTEVERY", "0", "Mesh:Projections:SnapshotEvery")]
+    public async Task Start_BadValue_ExitsNonZeroAndStderrNamesTheKey(string variable, string value, string key)
+    {
+        using var dir = new TempDirectory();
+        await using var mesh = MeshProcess.Start(dir.Path, new Dictionary<string, string?> { [variable] = value });
+
+        var exitCode = await mesh.WaitForExitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.True(exitCode != 0, $"mesh exited with 0 for {variable}={value}{mesh.Describe()}");
+        Assert.Contains(key, mesh.StandardError, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,114 @@
+using System.Net;
+using System.Text.Json;
+using Mesh.Registry.Events;
+using Xunit;
+
+namespace Mesh.Host.Tests.Api.Consul.Agent;
+
+public sealed class CheckEndpointsTests(MeshHostFixture fixture) : IClassFixture<MeshHostFixture>
+{
+    private MeshHost Mesh => fixture.Host;
+
+    [Fact]
+    public async Task TtlPass_ThenFail_HealthFollowsWithTheNote()
+    {
+        await Mesh.RegisterAsync("""{"Name": "ttl-pf", "Check": {"TTL": "30s"}}""");
+        Assert.Equal(0, (await Mesh.GetJsonAsync("/v1/health/service/ttl-pf?passing")).GetArrayLength());
+
+        await Mesh.PutOkAsync("/v1/agent/check/pass/service:ttl-pf?note=all%20good");
+
+        var check = await ServiceCheckAsync("ttl-pf", "service:ttl-pf");
+        Assert.Equal("passing", check.GetProperty("Status").GetString());
+        Assert.Equal("all good", check.GetProperty("Output").GetString());
+        Assert.Equal(1, (await Mesh.GetJsonAsync("/v1/health/service/ttl-pf?passing")).GetArrayLength());
+
+        await Mesh.PutOkAsync("/v1/agent/check/fail/service:ttl-pf?note=disk%20full");
+
+        check = await ServiceCheckAsync("ttl-pf", "service:ttl-pf");
+        Assert.Equal("critical", check.GetProperty("Status").GetString());
+        Assert.Equal("disk full", check.GetProperty("Output").GetString());
+        Assert.Equal(0, (await Mesh.GetJsonAsync("/v1/health/service/ttl-pf?passing")).GetArrayLength());
+    }
+
+    [Fact]
+    public async Task TtlWarn_MakesTheInstanceWarning()
+    {
+        await Mesh.RegisterAsync("""{"Name": "ttl-warn", "Check": {"CheckID": "ttl-warn-check", "TTL": "30s", "Status": "passing"}}""");
+
+        await Mesh.PutOkAsync("/v1/agent/check/warn/ttl-warn-check");
+
+        Assert.Equal(HealthStatus.Warning, Mesh.Feed.Current.Instances["api:ttl-warn"].Status);
+        Assert.Equal(0, (await Mesh.GetJsonAsync("/v1/health/service/ttl-warn?passing")).GetArrayLength());
+    }
+
+    [Fact]
+    public async Task Update_WithStatusAndOutput_SetsBoth()
+    {
+        await Mesh.RegisterAsync("""{"Name": "ttl-update", "Check": {"TTL": "30s"}}""");
+
+        using var response = await Mesh.PutAsync("/v1/agent/check/update/service:ttl-update", """{"Status": "passing", "Output": "ok from body"}""");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var check = Mesh.Feed.Current.Instances["api:ttl-update"].Checks["service:ttl-update"];
+        Assert.Equal(HealthStatus.Passing, check.Status);
+        Assert.Equal("ok from body", check.Output);
+    }
+
+    [Fact]
+    public async Task Update_BadStatus_Answers400()
+    {
+        await Mesh.RegisterAsync("""{"Name": "ttl-update-bad", "Check": {"TTL": "30s"}}""");
+
+        using var response = await Mesh.PutAsync("/v1/agent/check/update/service:ttl-update-bad", """{"Status": "fine"}""");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("Status 'fine'", await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task Pass_Twice_SecondAppendsNothing()
+    {
+        await Mesh.RegisterAsync("""{"Name": "ttl-twice", "Check": {"TTL": "30s"}}""");
+        await Mesh.PutOkAsync("/v1/agent/check/pass/service:ttl-twice");
+        var head = await Mesh.StoreHeadAsync();
+
+        await Mesh.PutOkAsync("/v1/agent/check/pass/service:ttl-twice");
+
+        Assert.Equal(head, await Mesh.StoreHeadAsync());
+    }
+
+    [Theory]
+    [InlineData("pass")]
+    [InlineData("warn")]
+    [InlineData("fail")]
+    public async Task Report_UnknownCheck_Answers404AndAppendsNothing(string verb)
+    {
+        var head = await Mesh.StoreHeadAsync();
+
+        using var response = await Mesh.PutAsync($"/v1/agent/check/{verb}/no-such-check");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Contains("Unknown check ID 'no-such-check'", await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        Assert.Equal(head, await Mesh.StoreHeadAsync());
+    }
+
+    [Fact]
+    public async Task Report_OnAnHttpCheck_Answers400()
+    {
+        // Status given, so the check's state does not depend on the health checker having run it.
+        await Mesh.RegisterAsync("""{"Name": "http-report", "Check": {"HTTP": "http://127.0.0.1:1/health", "Interval": "1h", "Status": "passing"}}""");
+        var head = await Mesh.StoreHeadAsync();
+
+        using var response = await Mesh.PutAsync("/v1/agent/check/fail/service:http-report");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("not a TTL check", await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        Assert.Equal(head, await Mesh.StoreHeadAsync());
+    }
+
+    private async Task<JsonElement> ServiceCheckAsync(string service, string checkId)
+    {
+        var entry = Assert.Single((await Mesh.GetJsonAsync($"/v1/health/service/{service}")).EnumerateArray());
+        return entry.GetProperty("Checks").EnumerateArray().Single(c => c.GetProperty("CheckID").GetString() == checkId);
+    }
+}
