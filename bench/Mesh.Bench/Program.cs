@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Running;
+using Mesh.Bench.Api;
 using Mesh.Bench.Projections;
 using Mesh.Bench.Store;
 
@@ -7,7 +8,7 @@ namespace Mesh.Bench;
 internal static class BenchProgram
 {
     /// <summary>
-    /// <c>append</c> and <c>replay</c> are plain Stopwatch runs that print events/s (see bench/README.md);
+    /// <c>append</c>, <c>replay</c> and <c>wake</c> are plain Stopwatch runs (see bench/README.md);
     /// anything else goes to BenchmarkDotNet.
     /// </summary>
     public static async Task Main(string[] args)
@@ -26,6 +27,9 @@ internal static class BenchProgram
                     services: int.Parse(Option(args, "--services", "500")),
                     runs: int.Parse(Option(args, "--runs", "3")),
                     path: OptionOrNull(args, "--db"));
+                break;
+            case "wake":
+                await BlockingQueryLatency.RunAsync(iterations: int.Parse(Option(args, "--iterations", "200")));
                 break;
             default:
                 BenchmarkSwitcher.FromAssembly(typeof(BenchProgram).Assembly).Run(args);
