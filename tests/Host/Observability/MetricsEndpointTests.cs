@@ -6,6 +6,8 @@ using Mesh.Registry.Instances;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
+using Mesh.Host.Tests.Common;
+
 namespace Mesh.Host.Tests.Observability;
 
 public sealed class MetricsEndpointTests
@@ -15,12 +17,12 @@ public sealed class MetricsEndpointTests
     [Fact]
     public async Task Metrics_AfterRegistrations_CountEventsByTypeAndReportHeadAndProjectionPosition()
     {
-        await using var mesh = await InProcessMesh.StartAsync(Ct);
-        var registry = mesh.Services.GetRequiredService<IObservationHandler>();
+        await using var mesh = await MeshHost.StartAsync();
+        var registry = mesh.App.Services.GetRequiredService<IObservationHandler>();
         var first = await registry.HandleAsync(Seen("api:web-1"), Ct);
         var last = await registry.HandleAsync(Seen("api:web-2"), Ct);
         await registry.HandleAsync(new InstanceGone("api:web-1", "api", "api"), Ct);
-        var feed = mesh.Services.GetRequiredService<RegistryFeed>();
+        var feed = mesh.App.Services.GetRequiredService<RegistryFeed>();
         var head = (await feed.WaitForNewerAsync(last.Position, TimeSpan.FromSeconds(10), Ct)).Position;
 
         var metrics = await ScrapeAsync(mesh);
@@ -36,10 +38,10 @@ public sealed class MetricsEndpointTests
     [Fact]
     public async Task Metrics_AfterApiRequests_CountThemByMethodRoutePatternAndStatus()
     {
-        await using var mesh = await InProcessMesh.StartAsync(Ct);
-        (await mesh.Client.GetAsync("/healthz", Ct)).EnsureSuccessStatusCode();
-        (await mesh.Client.GetAsync("/healthz", Ct)).EnsureSuccessStatusCode();
-        (await mesh.Client.GetAsync("/v1/mesh/status", Ct)).EnsureSuccessStatusCode();
+        await using var mesh = await MeshHost.StartAsync();
+        (await mesh.Http.GetAsync("/healthz", Ct)).EnsureSuccessStatusCode();
+        (await mesh.Http.GetAsync("/healthz", Ct)).EnsureSuccessStatusCode();
+        (await mesh.Http.GetAsync("/v1/mesh/status", Ct)).EnsureSuccessStatusCode();
 
         var metrics = await ScrapeAsync(mesh);
 
@@ -51,9 +53,9 @@ public sealed class MetricsEndpointTests
     [Fact]
     public async Task Metrics_AreServedInPrometheusTextFormat()
     {
-        await using var mesh = await InProcessMesh.StartAsync(Ct);
+        await using var mesh = await MeshHost.StartAsync();
 
-        using var response = await mesh.Client.GetAsync("/metrics", Ct);
+        using var response = await mesh.Http.GetAsync("/metrics", Ct);
 
         response.EnsureSuccessStatusCode();
         Assert.Equal("text/plain", response.Content.Headers.ContentType?.MediaType);
@@ -67,9 +69,9 @@ public sealed class MetricsEndpointTests
         ["v1"], ImmutableSortedDictionary<string, string>.Empty, [], null, "node-1", []);
 
     /// <summary>Sample lines of the text format as "name{labels}" -> value.</summary>
-    private static async Task<Dictionary<string, double>> ScrapeAsync(InProcessMesh mesh)
+    private static async Task<Dictionary<string, double>> ScrapeAsync(MeshHost mesh)
     {
-        var body = await mesh.Client.GetStringAsync("/metrics", Ct);
+        var body = await mesh.Http.GetStringAsync("/metrics", Ct);
         return body.Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Where(line => !line.StartsWith('#'))
             .Select(line => line.Split(' '))

@@ -3,6 +3,8 @@ using System.Text.Json;
 using Mesh.Registry.Events;
 using Xunit;
 
+using Mesh.Host.Tests.Common;
+
 namespace Mesh.Host.Tests.Api.Consul.Agent;
 
 public sealed class CheckEndpointsTests(MeshHostFixture fixture) : IClassFixture<MeshHostFixture>

@@ -2,6 +2,8 @@ using System.Net;
 using Mesh.Registry.Events;
 using Xunit;
 
+using Mesh.Host.Tests.Common;
+
 namespace Mesh.Host.Tests.Api.Consul.Agent;
 
 public sealed class ServiceEndpointsTests(MeshHostFixture fixture) : IClassFixture<MeshHostFixture>

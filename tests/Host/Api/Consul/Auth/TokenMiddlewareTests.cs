@@ -3,6 +3,8 @@ using System.Net.Http.Headers;
 using System.Text;
 using Xunit;
 
+using Mesh.Host.Tests.Common;
+
 namespace Mesh.Host.Tests.Api.Consul.Auth;
 
 /// <summary>One Mesh with <c>Mesh:Api:Token</c> set.</summary>

@@ -1,6 +1,8 @@
 using System.Net;
 using Xunit;
 
+using Mesh.Host.Tests.Common;
+
 namespace Mesh.Host.Tests.Api.Consul.Blocking;
 
 public sealed class BlockingReadTests(MeshHostFixture fixture) : IClassFixture<MeshHostFixture>

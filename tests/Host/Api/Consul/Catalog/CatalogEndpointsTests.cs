@@ -1,5 +1,7 @@
 using Xunit;
 
+using Mesh.Host.Tests.Common;
+
 namespace Mesh.Host.Tests.Api.Consul.Catalog;
 
 public sealed class CatalogEndpointsTests(MeshHostFixture fixture) : IClassFixture<MeshHostFixture>

@@ -2,6 +2,8 @@ using System.Net;
 using System.Text.Json;
 using Xunit;
 
+using Mesh.Host.Tests.Common;
+
 namespace Mesh.Host.Tests.Api.Consul.Health;
 
 public sealed class HealthEndpointsTests(MeshHostFixture fixture) : IClassFixture<MeshHostFixture>

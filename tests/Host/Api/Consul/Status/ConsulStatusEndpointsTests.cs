@@ -1,5 +1,7 @@
 using Xunit;
 
+using Mesh.Host.Tests.Common;
+
 namespace Mesh.Host.Tests.Api.Consul.Status;
 
 public sealed class ConsulStatusEndpointsTests(MeshHostFixture fixture) : IClassFixture<MeshHostFixture>

@@ -13,11 +13,11 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
-namespace Mesh.Host.Tests.Api.Consul;
+namespace Mesh.Host.Tests.Common;
 
 /// <summary>
 /// The real Mesh application (MeshApp.Build), on 127.0.0.1 port 0 with its store in a fresh temp directory, and an
-/// HttpClient pointed at it.
+/// HttpClient pointed at it. Every in-process test of the host starts Mesh through this.
 /// </summary>
 internal sealed class MeshHost : IAsyncDisposable
 {
