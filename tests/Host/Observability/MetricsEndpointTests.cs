@@ -5,7 +5,6 @@ using Mesh.Registry.Events;
 using Mesh.Registry.Instances;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit;
-
 using Mesh.Host.Tests.Common;
 
 namespace Mesh.Host.Tests.Observability;

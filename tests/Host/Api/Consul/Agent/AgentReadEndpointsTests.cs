@@ -1,6 +1,5 @@
 using System.Net;
 using Xunit;
-
 using Mesh.Host.Tests.Common;
 
 namespace Mesh.Host.Tests.Api.Consul.Agent;

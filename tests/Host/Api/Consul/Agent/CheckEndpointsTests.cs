@@ -2,7 +2,6 @@ using System.Net;
 using System.Text.Json;
 using Mesh.Registry.Events;
 using Xunit;
-
 using Mesh.Host.Tests.Common;
 
 namespace Mesh.Host.Tests.Api.Consul.Agent;

@@ -1,7 +1,6 @@
 using System.Net;
 using Mesh.Registry.Events;
 using Xunit;
-
 using Mesh.Host.Tests.Common;
 
 namespace Mesh.Host.Tests.Api.Consul.Agent;

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using Xunit;
-
 using Mesh.Host.Tests.Common;
 
 namespace Mesh.Host.Tests.Api.Consul.Auth;

@@ -1,5 +1,4 @@
 using Xunit;
-
 using Mesh.Host.Tests.Common;
 
 namespace Mesh.Host.Tests.Api.Consul.Catalog;

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text.Json;
 using Xunit;
-
 using Mesh.Host.Tests.Common;
 
 namespace Mesh.Host.Tests.Api.Consul.Health;
