@@ -159,19 +159,19 @@ internal sealed partial class CheckRunner
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1101, Level = LogLevel.Debug, Message = "Check '{CheckId}' of instance '{InstanceId}' ({Kind}) started")]
+        [LoggerMessage(EventId = 1201, Level = LogLevel.Debug, Message = "Check '{CheckId}' of instance '{InstanceId}' ({Kind}) started")]
         public static partial void Started(ILogger logger, string instanceId, string checkId, CheckKind kind);
 
-        [LoggerMessage(EventId = 1102, Level = LogLevel.Debug, Message = "Check '{CheckId}' of instance '{InstanceId}' stopped")]
+        [LoggerMessage(EventId = 1202, Level = LogLevel.Debug, Message = "Check '{CheckId}' of instance '{InstanceId}' stopped")]
         public static partial void Stopped(ILogger logger, string instanceId, string checkId);
 
-        [LoggerMessage(EventId = 1103, Level = LogLevel.Information, Message = "Check '{CheckId}' of instance '{InstanceId}' is now {Status}: {Output}")]
+        [LoggerMessage(EventId = 1203, Level = LogLevel.Information, Message = "Check '{CheckId}' of instance '{InstanceId}' is now {Status}: {Output}")]
         public static partial void Changed(ILogger logger, string instanceId, string checkId, HealthStatus status, string output);
 
-        [LoggerMessage(EventId = 1104, Level = LogLevel.Debug, Message = "Result of check '{CheckId}' of instance '{InstanceId}' not taken: {Reason}")]
+        [LoggerMessage(EventId = 1204, Level = LogLevel.Debug, Message = "Result of check '{CheckId}' of instance '{InstanceId}' not taken: {Reason}")]
         public static partial void Rejected(ILogger logger, string instanceId, string checkId, string reason);
 
-        [LoggerMessage(EventId = 1105, Level = LogLevel.Error, Message = "Check '{CheckId}' of instance '{InstanceId}' failed to run; it runs again at its next interval")]
+        [LoggerMessage(EventId = 1205, Level = LogLevel.Error, Message = "Check '{CheckId}' of instance '{InstanceId}' failed to run; it runs again at its next interval")]
         public static partial void Failed(ILogger logger, Exception exception, string instanceId, string checkId);
     }
 }

@@ -176,17 +176,17 @@ internal sealed partial class HealthChecker : BackgroundService
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1110, Level = LogLevel.Error, Message = "Could not follow the registered instances; trying again")]
+        [LoggerMessage(EventId = 1210, Level = LogLevel.Error, Message = "Could not follow the registered instances; trying again")]
         public static partial void ReconcileFailed(ILogger logger, Exception exception);
 
-        [LoggerMessage(EventId = 1111, Level = LogLevel.Warning,
+        [LoggerMessage(EventId = 1211, Level = LogLevel.Warning,
             Message = "Instance '{InstanceId}' deregistered: check '{CheckId}' critical since {CriticalSince:o}, longer than DeregisterCriticalServiceAfter {After}")]
         public static partial void Reaped(ILogger logger, string instanceId, string checkId, DateTimeOffset criticalSince, TimeSpan after);
 
-        [LoggerMessage(EventId = 1112, Level = LogLevel.Debug, Message = "Reaper pass skipped: the view is at {Position}, the log at {Head}")]
+        [LoggerMessage(EventId = 1212, Level = LogLevel.Debug, Message = "Reaper pass skipped: the view is at {Position}, the log at {Head}")]
         public static partial void ReapSkipped(ILogger logger, long position, long head);
 
-        [LoggerMessage(EventId = 1113, Level = LogLevel.Error, Message = "Reaper pass failed; trying again at the next one")]
+        [LoggerMessage(EventId = 1213, Level = LogLevel.Error, Message = "Reaper pass failed; trying again at the next one")]
         public static partial void ReapFailed(ILogger logger, Exception exception);
     }
 }
