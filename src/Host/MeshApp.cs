@@ -5,6 +5,7 @@ using Mesh.Host.Observability;
 using Mesh.Projections;
 using Mesh.Registry;
 using Mesh.Registry.Health;
+using Mesh.Registry.Sources.Docker;
 using Microsoft.Extensions.Options;
 
 namespace Mesh.Host;
@@ -47,6 +48,7 @@ public static class MeshApp
         builder.Services.AddMeshRegistry(builder.Configuration, dataDir);
         builder.Services.AddMeshProjections(builder.Configuration, dataDir);
         builder.Services.AddMeshHealthChecks(builder.Configuration);
+        builder.Services.AddMeshDockerSource(builder.Configuration);
         builder.Services.AddMeshObservability();
         builder.Services.AddMeshConsulApi();
 

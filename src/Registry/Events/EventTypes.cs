@@ -16,6 +16,7 @@ public static class EventTypes
         ("InstanceDeregistered", typeof(InstanceDeregistered)),
         ("ObservationRejected", typeof(ObservationRejected)),
         ("EnvironmentDefined", typeof(EnvironmentDefined)),
+        ("SourceReconciled", typeof(SourceReconciled)),
     ];
 
     private static readonly FrozenDictionary<string, Type> ByName = Known.ToFrozenDictionary(k => k.Name, k => k.Type);

@@ -62,6 +62,9 @@ public enum CheckKind
     Http,
     Tcp,
     Ttl,
+
+    /// <summary>Reported by the instance's source (a Docker HEALTHCHECK, a paused container); nothing probes it.</summary>
+    Source,
 }
 
 /// <summary>A health check declared by a registration. Durations are kept as <see cref="TimeSpan"/>.</summary>

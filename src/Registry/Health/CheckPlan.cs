@@ -16,7 +16,8 @@ internal static class CheckPlan
         {
             if (!instance.IsRegistered) continue;
             foreach (var (checkId, check) in instance.Checks)
-                desired[new CheckKey(instance.InstanceId, checkId)] = check;
+                if (check.Spec.Kind != Events.CheckKind.Source) // its source reports it; there is nothing to run
+                    desired[new CheckKey(instance.InstanceId, checkId)] = check;
         }
         return desired;
     }

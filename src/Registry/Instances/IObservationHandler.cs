@@ -6,6 +6,9 @@ namespace Mesh.Registry.Instances;
 public interface IObservationHandler
 {
     Task<ObservationResult> HandleAsync(Observation observation, CancellationToken ct = default);
+
+    /// <summary>Records a source's reconcile summary; returns its position in the log.</summary>
+    Task<long> RecordReconcileAsync(Events.SourceReconciled summary, CancellationToken ct = default);
 }
 
 /// <summary>

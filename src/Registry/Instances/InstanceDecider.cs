@@ -17,20 +17,14 @@ public static class InstanceDecider
             : Decision.Nothing,
         CheckReported report => DecideCheck(state, report),
         MaintenanceRequested m => DecideMaintenance(state, m),
+        InstanceInvalid invalid => Reject(state, invalid, invalid.Reason),
         _ => throw new ArgumentOutOfRangeException(nameof(observation), observation.GetType().Name, "Unknown observation."),
     };
 
     private static Decision DecideSeen(InstanceState state, InstanceSeen seen)
     {
         var errors = InstanceValidation.Validate(seen);
-        if (errors.Count > 0)
-        {
-            var reason = string.Join("; ", errors);
-            // Once per instance and reason: a periodic reconcile of the same bad input must not flood the log.
-            return state.RejectedReasons.Contains(reason)
-                ? new Decision([], reason)
-                : new Decision([new ObservationRejected(state.InstanceId, seen.Source, reason, seen.Metadata.RawPayload ?? "")], reason);
-        }
+        if (errors.Count > 0) return Reject(state, seen, string.Join("; ", errors));
 
         var registered = new InstanceRegistered(
             seen.InstanceId, seen.Service, seen.Env, seen.Address, seen.Port,
@@ -41,6 +35,12 @@ public static class InstanceDecider
             ? Decision.Nothing
             : Decision.Of(registered);
     }
+
+    // Once per instance and reason: a periodic reconcile of the same bad input must not flood the log.
+    private static Decision Reject(InstanceState state, Observation observation, string reason) =>
+        state.RejectedReasons.Contains(reason)
+            ? new Decision([], reason)
+            : new Decision([new ObservationRejected(state.InstanceId, observation.Source, reason, observation.Metadata.RawPayload ?? "")], reason);
 
     private static Decision DecideCheck(InstanceState state, CheckReported report)
     {

@@ -65,6 +65,14 @@ public sealed partial class InstanceRegistry(IEventStore store, TimeProvider clo
         }
     }
 
+    public async Task<long> RecordReconcileAsync(SourceReconciled summary, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(summary);
+        var result = await store.AppendAsync(StreamName.ForSource(summary.Source, summary.Node), ExpectedVersion.Any, [new EventData(summary)], ct)
+            .ConfigureAwait(false);
+        return result.Position;
+    }
+
     /// <summary>Folds the instance's stream from the store.</summary>
     public Task<InstanceState> LoadAsync(string instanceId, CancellationToken ct = default) =>
         CatchUpAsync(InstanceState.Empty(instanceId), ct);

@@ -37,3 +37,6 @@ public sealed record CheckReported(string InstanceId, string Source, string Chec
 /// <summary>An operator put the instance into or out of maintenance.</summary>
 public sealed record MaintenanceRequested(string InstanceId, string Source, bool Enabled, string Reason)
     : Observation(InstanceId, Source);
+
+/// <summary>A source saw an instance it cannot register (garbage labels, no name): recorded as a rejection.</summary>
+public sealed record InstanceInvalid(string InstanceId, string Source, string Reason) : Observation(InstanceId, Source);

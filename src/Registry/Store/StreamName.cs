@@ -15,5 +15,7 @@ public readonly record struct StreamName
 
     public static StreamName ForEnvironment(string env) => new($"env-{env}");
 
+    public static StreamName ForSource(string source, string node) => new($"source-{source}-{node}");
+
     public override string ToString() => Value;
 }
