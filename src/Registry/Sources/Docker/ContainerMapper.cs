@@ -1,4 +1,5 @@
 using Docker.DotNet.Models;
+using Mesh.Registry.Events;
 using Mesh.Registry.Instances;
 
 namespace Mesh.Registry.Sources.Docker;
@@ -6,13 +7,83 @@ namespace Mesh.Registry.Sources.Docker;
 /// <summary>
 /// Container (as <c>GET /containers/{id}/json</c> describes it) → observations. Pure: labels, environment, networks
 /// and ports in; one <see cref="InstanceSeen"/> per service the container carries, or an <see cref="InstanceInvalid"/>
-/// with every reason it cannot be registered.
+/// with every reason it cannot be registered. The conventions are in README.md in this folder.
 /// </summary>
 public static class ContainerMapper
 {
-    public static IReadOnlyList<Observation> Map(ContainerInspectResponse container, DockerHost host) =>
-        throw new NotImplementedException();
-}
+    public const string Source = "docker";
 
-/// <summary>What the mapper needs to know about the host the container runs on.</summary>
-public sealed record DockerHost(string Node, string HostAddress, string? Network);
+    /// <summary>Every instance's container state: passing while running, critical with output <c>paused</c> while paused.</summary>
+    public const string StateCheckId = "docker:state";
+
+    /// <summary>The container's HEALTHCHECK as Docker reports it (output: Docker's word, <c>healthy</c>, <c>unhealthy</c>, <c>starting</c>).</summary>
+    public const string HealthCheckId = "docker:health";
+
+    /// <summary>The HTTP check of <c>mesh.check.http</c>, probed by Mesh's health checker.</summary>
+    public const string HttpCheckId = "docker:http";
+
+    /// <summary>Meta key saying why an instance has no usable port (Port 0): recorded, not routed.</summary>
+    public const string UnroutableMeta = "mesh-unroutable";
+
+    public const string PausedOutput = "paused";
+
+    /// <summary>
+    /// The container's services: one, or one per port when registrator's <c>SERVICE_&lt;port&gt;_NAME</c> names
+    /// ports and no <c>mesh.service</c> label names the container. Empty when the container asks to be ignored.
+    /// Whether the container runs is the caller's business: this describes what it would register.
+    /// </summary>
+    public static IReadOnlyList<Observation> Map(ContainerInspectResponse container, DockerHost host)
+    {
+        ArgumentNullException.ThrowIfNull(container);
+        ArgumentNullException.ThrowIfNull(host);
+        var settings = ContainerSettings.Read(container.Config);
+        IReadOnlyList<string?> ports = settings.Label(MeshLabels.Service) is null && settings.NamedPorts() is { Count: > 0 } named
+            ? (IReadOnlyList<string?>)named
+            : [null];
+        var observations = new List<Observation>(ports.Count);
+        foreach (var port in ports)
+        {
+            if (ServiceMapping.Map(container, host, settings, port) is { } observation) observations.Add(observation);
+        }
+        return observations;
+    }
+
+    /// <summary>Docker's health status → the <c>docker:health</c> status: healthy passes, unhealthy and starting are critical; null for anything else ("none").</summary>
+    public static HealthStatus? HealthStatusOf(string? dockerHealthStatus) => dockerHealthStatus switch
+    {
+        "healthy" => HealthStatus.Passing,
+        "unhealthy" or "starting" => HealthStatus.Critical,
+        _ => null,
+    };
+
+    /// <summary>
+    /// The <c>docker:health</c> report for Docker's health status (from a <c>health_status: …</c> event or an inspect),
+    /// or null when the status means nothing. The output is Docker's word, so an event and an inspect agree.
+    /// </summary>
+    public static CheckReported? HealthReport(string instanceId, string? dockerHealthStatus) =>
+        HealthStatusOf(dockerHealthStatus) is { } status
+            ? new CheckReported(instanceId, Source, HealthCheckId, status, dockerHealthStatus!)
+            : null;
+
+    /// <summary>The <c>docker:state</c> report: critical with output <c>paused</c>, or passing with no output (as a new check starts).</summary>
+    public static CheckReported StateReport(string instanceId, bool paused) =>
+        new(instanceId, Source, StateCheckId, paused ? HealthStatus.Critical : HealthStatus.Passing, paused ? PausedOutput : "");
+
+    /// <summary>
+    /// The reports that bring each instance's source checks in line with the container's current state (paused or
+    /// not, Docker's health status), for a reconcile to re-sync what events may have missed.
+    /// </summary>
+    public static IReadOnlyList<CheckReported> CurrentReports(ContainerInspectResponse container, DockerHost host)
+    {
+        ArgumentNullException.ThrowIfNull(container);
+        var paused = container.State is { } state && (state.Paused || state.Status == "paused");
+        var reports = new List<CheckReported>();
+        foreach (var seen in Map(container, host).OfType<InstanceSeen>())
+        {
+            reports.Add(StateReport(seen.InstanceId, paused));
+            if (seen.Checks.Any(c => c.CheckId == HealthCheckId) && HealthReport(seen.InstanceId, container.State?.Health?.Status) is { } health)
+                reports.Add(health);
+        }
+        return reports;
+    }
+}
