@@ -1,3 +1,4 @@
+using Mesh.Registry.Formats;
 using System.Collections.Immutable;
 using Docker.DotNet.Models;
 using Mesh.Registry.Events;

@@ -1,3 +1,4 @@
+using Mesh.Registry.Formats;
 using System.Collections.Immutable;
 using System.Text.Json;
 
@@ -64,7 +65,7 @@ internal sealed class ConsulJsonObject
         {
             var text = value.GetString();
             if (string.IsNullOrEmpty(text)) return null;
-            if (ConsulDuration.TryParse(text, out var parsed) && parsed >= TimeSpan.Zero) return parsed;
+            if (GoDuration.TryParse(text, out var parsed) && parsed >= TimeSpan.Zero) return parsed;
             Fail(field, $"'{text}' is not a duration such as 10s, 1m30s, 90m or 500ms");
             return null;
         }

@@ -1,3 +1,4 @@
+using Mesh.Registry.Formats;
 namespace Mesh.Host.Api.Consul.Blocking;
 
 /// <summary>
@@ -23,7 +24,7 @@ internal sealed record BlockingQuery(long MinIndex, string? Hash, TimeSpan Wait)
         var waitText = query["wait"].LastOrDefault();
         if (!string.IsNullOrEmpty(waitText))
         {
-            if (!ConsulDuration.TryParse(waitText, out wait) || wait < TimeSpan.Zero)
+            if (!GoDuration.TryParse(waitText, out wait) || wait < TimeSpan.Zero)
                 return (null, $"Invalid wait time: '{waitText}' is not a duration such as 30s or 5m");
             if (wait == TimeSpan.Zero) wait = DefaultWait;
         }

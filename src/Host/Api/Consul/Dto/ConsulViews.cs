@@ -1,3 +1,4 @@
+using Mesh.Registry.Formats;
 using System.Collections.Immutable;
 using System.Net;
 using System.Net.Sockets;
@@ -90,8 +91,8 @@ internal static class ConsulViews
             yield return new HealthCheckDto(
                 node, spec.CheckId, spec.Name, Status(check.Status), "", check.Output, serviceId, r.Service, r.Tags,
                 Type: spec.Kind.ToString().ToLowerInvariant(),
-                Interval: periodic ? ConsulDuration.Format(spec.Interval) : "",
-                Timeout: periodic ? ConsulDuration.Format(spec.Timeout) : "",
+                Interval: periodic ? GoDuration.Format(spec.Interval) : "",
+                Timeout: periodic ? GoDuration.Format(spec.Timeout) : "",
                 CreateIndex: instance.CreatePosition,
                 ModifyIndex: instance.ModifyPosition,
                 Namespace: ConsulAgent.Namespace);

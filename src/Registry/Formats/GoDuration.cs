@@ -1,12 +1,13 @@
 using System.Globalization;
 using System.Text;
 
-namespace Mesh.Host.Api.Consul;
+namespace Mesh.Registry.Formats;
 
 /// <summary>
-/// Durations as Consul writes them (Go's <c>time.Duration</c>): "10s", "1m30s", "90m", "500ms", "1.5h", "0".
+/// Go's <c>time.Duration</c> text, which Consul (check intervals, blocking <c>wait</c>) and registrator's labels use:
+/// "10s", "1m30s", "90m", "500ms", "1.5h", "0".
 /// </summary>
-internal static class ConsulDuration
+public static class GoDuration
 {
     private const long NanosPerTick = 100;
 

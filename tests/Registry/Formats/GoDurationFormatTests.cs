@@ -1,9 +1,9 @@
-using Mesh.Host.Api.Consul;
+using Mesh.Registry.Formats;
 using Xunit;
 
-namespace Mesh.Host.Tests.Api.Consul;
+namespace Mesh.Registry.Tests.Formats;
 
-public sealed class ConsulDurationTests
+public sealed class GoDurationFormatTests
 {
     [Theory]
     [InlineData("10s", 10_000)]
@@ -21,7 +21,7 @@ public sealed class ConsulDurationTests
     [InlineData("-5s", -5_000)]
     public void TryParse_GoDuration_GivesItsLength(string text, long milliseconds)
     {
-        Assert.True(ConsulDuration.TryParse(text, out var value));
+        Assert.True(GoDuration.TryParse(text, out var value));
         Assert.Equal(TimeSpan.FromMilliseconds(milliseconds), value);
     }
 
@@ -34,7 +34,7 @@ public sealed class ConsulDurationTests
     [InlineData("ten seconds")]
     [InlineData("1.2.3s")]
     [InlineData("-")]
-    public void TryParse_NotAGoDuration_IsFalse(string text) => Assert.False(ConsulDuration.TryParse(text, out _));
+    public void TryParse_NotAGoDuration_IsFalse(string text) => Assert.False(GoDuration.TryParse(text, out _));
 
     [Theory]
     [InlineData(0, "0s")]
@@ -46,5 +46,5 @@ public sealed class ConsulDurationTests
     [InlineData(3_600_000, "1h0m0s")]
     [InlineData(-2_000, "-2s")]
     public void Format_WritesWhatGoWrites(long milliseconds, string expected) =>
-        Assert.Equal(expected, ConsulDuration.Format(TimeSpan.FromMilliseconds(milliseconds)));
+        Assert.Equal(expected, GoDuration.Format(TimeSpan.FromMilliseconds(milliseconds)));
 }

@@ -1,7 +1,7 @@
-using Mesh.Registry.Sources.Docker;
+using Mesh.Registry.Formats;
 using Xunit;
 
-namespace Mesh.Registry.Tests.Sources.Docker;
+namespace Mesh.Registry.Tests.Formats;
 
 public sealed class GoDurationTests
 {
