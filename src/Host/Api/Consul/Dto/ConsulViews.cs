@@ -87,10 +87,12 @@ internal static class ConsulViews
         foreach (var check in instance.Checks.Values)
         {
             var spec = check.Spec;
-            var periodic = spec.Kind != CheckKind.Ttl;
+            // Only the checks Mesh runs itself have an interval; TTL and source-reported ones (a Docker HEALTHCHECK)
+            // are pushed, and a source's check is typed by its source, as Consul types Docker checks "docker".
+            var periodic = spec.Kind is CheckKind.Http or CheckKind.Tcp;
             yield return new HealthCheckDto(
                 node, spec.CheckId, spec.Name, Status(check.Status), "", check.Output, serviceId, r.Service, r.Tags,
-                Type: spec.Kind.ToString().ToLowerInvariant(),
+                Type: spec.Kind == CheckKind.Source ? r.Source : spec.Kind.ToString().ToLowerInvariant(),
                 Interval: periodic ? GoDuration.Format(spec.Interval) : "",
                 Timeout: periodic ? GoDuration.Format(spec.Timeout) : "",
                 CreateIndex: instance.CreatePosition,
