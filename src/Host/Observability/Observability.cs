@@ -26,7 +26,6 @@ internal static class Observability
         var metrics = app.Services.GetRequiredService<MeshMetrics>();
         var store = app.Services.GetRequiredService<IEventReader>();
         var feed = app.Services.GetRequiredService<RegistryFeed>();
-        var docker = app.Services.GetService<DockerSourceStatus>();
 
         // Positions are read when Prometheus scrapes, not pushed on every event: the hot path stays untouched.
         // A failing store fails the scrape, which Prometheus reports as the target being down.
@@ -37,7 +36,9 @@ internal static class Observability
             metrics.StoreHead.Set(head);
             metrics.ConsumerPosition.WithLabels("projection").Set(projection);
             metrics.ConsumerLag.WithLabels("projection").Set(Math.Max(0, head - projection));
-            if (docker is not null) metrics.SourceReconcileFixed.WithLabels("docker").IncTo(docker.Current.FixedTotal);
+            // Resolved here, not at startup: creating it reads (and so validates) the source's options.
+            if (app.Services.GetService<DockerSourceStatus>() is { } docker)
+                metrics.SourceReconcileFixed.WithLabels("docker").IncTo(docker.Current.FixedTotal);
         });
 
         // Routing first, so that requests are labelled with their route pattern rather than their raw path.
