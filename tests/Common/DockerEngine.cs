@@ -4,7 +4,6 @@ using System.Formats.Tar;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Text;
-using Xunit;
 
 namespace Mesh.Tests.Common;
 
@@ -14,9 +13,9 @@ namespace Mesh.Tests.Common;
 /// no iptables (only <c>--network host</c> works), and <c>--live-restore</c> so that containers outlive an engine
 /// restart. It imports a tiny image from Debian's static busybox, and drives containers with Debian's docker CLI,
 /// as a user would. Several engines run side by side. Dispose removes the containers, stops the engine and
-/// deletes its directory.
+/// deletes its directory. Test classes use it as a class fixture; bench/ starts one itself.
 /// </summary>
-public sealed class DockerEngine : IAsyncLifetime
+public sealed partial class DockerEngine : IAsyncDisposable
 {
     public const string Image = "mesh-busybox:test";
 
@@ -41,6 +40,7 @@ public sealed class DockerEngine : IAsyncLifetime
 
     private string LogPath => Path.Combine(WorkDirectory, "dockerd.log");
 
+    /// <summary>Starts the engine and imports the image; fails saying what to install when dockerd or busybox is missing.</summary>
     public async ValueTask InitializeAsync()
     {
         var busybox = Busyboxes.FirstOrDefault(File.Exists);
@@ -138,8 +138,11 @@ public sealed class DockerEngine : IAsyncLifetime
         daemon.Dispose();
     }
 
-    /// <summary>Starts the engine on the same roots and waits until it answers <c>/_ping</c>.</summary>
-    public async Task StartEngineAsync()
+    /// <summary>
+    /// Starts the engine on the same roots and waits until it answers <c>/_ping</c>. <paramref name="extraArguments"/>
+    /// are added for this run of the engine (e.g. a TLS <c>-H tcp://...</c> listener).
+    /// </summary>
+    public async Task StartEngineAsync(params string[] extraArguments)
     {
         if (_daemon is not null) throw new InvalidOperationException("The engine is running.");
         var info = new ProcessStartInfo(Dockerd)
@@ -157,6 +160,7 @@ public sealed class DockerEngine : IAsyncLifetime
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        foreach (var argument in extraArguments) info.ArgumentList.Add(argument);
         var log = new StreamWriter(LogPath, append: true) { AutoFlush = true };
         var daemon = new Process { StartInfo = info, EnableRaisingEvents = true };
         daemon.OutputDataReceived += (_, e) => Append(log, e.Data);

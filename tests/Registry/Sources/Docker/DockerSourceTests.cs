@@ -17,6 +17,13 @@ public sealed class DockerSourceTests(DockerEngine engine) : IClassFixture<Docke
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
     private static Dictionary<string, string> Web(string service, string port = "8080") =>
         new() { ["mesh.service"] = service, ["mesh.port"] = port };
 
@@ -84,6 +91,21 @@ public sealed class DockerSourceTests(DockerEngine engine) : IClassFixture<Docke
     }
 
     [Fact]
+    public async Task OutOfMemory_DeregistersWithReasonOom()
+    {
+        await using var bed = new DockerSourceTestBed(engine);
+        await bed.StartAsync();
+        // A shell that doubles a string until the 6 MB memory limit has the kernel kill it.
+        var container = await engine.RunAsync(Web("hungry"), ["/bin/sh", "-c", "x=0123456789; while true; do x=$x$x; done"],
+            "--memory", "6m", "--memory-swap", "6m");
+
+        await bed.UntilAsync(async () => (await bed.EventsAsync(container)).Any(e => e is InstanceDeregistered), "the instance deregistered");
+        var events = await bed.EventsAsync(container);
+        Assert.IsType<InstanceRegistered>(events[0]);
+        Assert.Equal("oom", Assert.IsType<InstanceDeregistered>(events[^1]).Reason);
+    }
+
+    [Fact]
     public async Task Pause_MakesTheInstanceCriticalWithOutputPaused_AndUnpauseMakesItPassing()
     {
         await using var bed = new DockerSourceTestBed(engine);
@@ -133,6 +155,47 @@ public sealed class DockerSourceTests(DockerEngine engine) : IClassFixture<Docke
         await engine.RenameAsync(container, "second-name");
         await bed.UntilRegisteredAsync(container, s => s.Registration!.Service == "second-name", "registered as second-name");
         Assert.DoesNotContain(await bed.EventsAsync(container), e => e is InstanceDeregistered);
+    }
+
+    [Fact]
+    public async Task TcpEndpointWithTlsClientCertificates_IsFollowed_AndAnEngineTheCaDoesNotVouchForIsRefused()
+    {
+        var dir = Path.Combine(engine.WorkDirectory, "tls");
+        var tls = TlsFiles.Create(dir);
+        var stranger = TlsFiles.Create(Path.Combine(dir, "stranger"), "stranger");
+        var port = FreePort();
+        await engine.StopEngineAsync();
+        await engine.StartEngineAsync("-H", $"tcp://127.0.0.1:{port}",
+            "--tlsverify", "--tlscacert", tls.CaFile, "--tlscert", tls.ServerCertFile, "--tlskey", tls.ServerKeyFile);
+        try
+        {
+            await using (var bed = new DockerSourceTestBed(engine))
+            {
+                await bed.StartAsync(o =>
+                {
+                    o.Endpoint = $"tcp://127.0.0.1:{port}";
+                    (o.TlsCaFile, o.TlsCertFile, o.TlsKeyFile) = (tls.CaFile, tls.ClientCertFile, tls.ClientKeyFile);
+                });
+                var container = await engine.RunSleeperAsync(Web("over-tls"));
+                await bed.UntilRegisteredAsync(container);
+                Assert.Equal("1.41", bed.Status.Current.ApiVersion);
+            }
+
+            // The engine's certificate is not signed by the CA this source trusts.
+            await using var wary = new DockerSourceTestBed(engine);
+            await wary.StartAsync(o =>
+            {
+                o.Endpoint = $"tcp://127.0.0.1:{port}";
+                (o.TlsCaFile, o.TlsCertFile, o.TlsKeyFile) = (stranger.CaFile, tls.ClientCertFile, tls.ClientKeyFile);
+            }, untilReconciled: false);
+            await wary.UntilAsync(() => wary.Status.Current.Failures >= 1, "a refused connection");
+            Assert.False(wary.Status.Current.Connected);
+            Assert.Equal(0, wary.Status.Current.Reconciles);
+        }
+        finally
+        {
+            await engine.RestartEngineAsync();
+        }
     }
 
     [Fact]
