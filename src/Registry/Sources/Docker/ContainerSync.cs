@@ -45,9 +45,20 @@ internal sealed partial class ContainerSync(
 
         var accepted = ImmutableArray.CreateBuilder<InstanceSeen>();
         int registered = 0, rejected = 0;
-        foreach (var observation in ContainerMapper.Map(container, host))
+        foreach (var observation in Map(container, metadata))
         {
-            var result = await handler.HandleAsync(observation with { Metadata = metadata }, ct).ConfigureAwait(false);
+            ObservationResult result;
+            try
+            {
+                result = await handler.HandleAsync(observation, ct).ConfigureAwait(false);
+            }
+            catch (ArgumentException ex)
+            {
+                // An observation the registry cannot even name (a bad instance id): one container must not stop the source.
+                rejected++;
+                Log.Unusable(logger, containerId, ex.Message);
+                continue;
+            }
             if (result.IsRejected)
             {
                 rejected++;
@@ -75,6 +86,20 @@ internal sealed partial class ContainerSync(
         foreach (var report in ContainerChecks.Current(container))
             await ReportAsync(containerId, report, metadata, ct).ConfigureAwait(false);
         return new SyncOutcome(container.State?.Running == true, registered, rejected);
+    }
+
+    // The mapper is pure, but a container it cannot make sense of must become a rejection, not stop the source.
+    private IReadOnlyList<Observation> Map(ContainerInspectResponse container, EventMetadata metadata)
+    {
+        try
+        {
+            return [.. ContainerMapper.Map(container, host).Select(o => o with { Metadata = metadata })];
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            Log.Unusable(logger, container.ID, ex.Message);
+            return [new InstanceInvalid(IdPrefix + container.ID, Source, $"the container could not be mapped: {ex.Message}") { Metadata = metadata }];
+        }
     }
 
     /// <summary>Deregisters every instance of the container; returns how many were registered.</summary>
@@ -165,6 +190,9 @@ internal sealed partial class ContainerSync(
 
         [LoggerMessage(EventId = 1322, Level = LogLevel.Warning, Message = "Container '{ContainerId}': instance '{InstanceId}' rejected: {Reason}")]
         public static partial void Rejected(ILogger logger, string containerId, string instanceId, string reason);
+
+        [LoggerMessage(EventId = 1324, Level = LogLevel.Error, Message = "Container '{ContainerId}' could not be turned into observations: {Reason}")]
+        public static partial void Unusable(ILogger logger, string containerId, string reason);
 
         [LoggerMessage(EventId = 1323, Level = LogLevel.Information,
             Message = "Container '{ContainerId}': instance '{InstanceId}' check '{CheckId}' is {Status} {Output}")]

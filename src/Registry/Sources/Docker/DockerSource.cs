@@ -27,7 +27,11 @@ internal sealed partial class DockerSource : BackgroundService
     private readonly ILogger<DockerSource> _logger;
     private readonly ContainerSync _sync;
     private readonly ContainerReconciler _reconciler;
-    private long? _lastEventNano;
+    private readonly HashSet<string> _oomKilled = new(StringComparer.Ordinal);
+
+    // Where the next subscription starts: the last event handled, or where the last subscription started when none
+    // came since (so that what happens while disconnected is replayed even on a quiet host).
+    private string? _resumeFrom;
 
     public DockerSource(
         IOptions<DockerSourceOptions> options,
@@ -114,10 +118,10 @@ internal sealed partial class DockerSource : BackgroundService
         // First subscription: from the engine's own clock now, so that whatever the engine does from here on is
         // replayed to us even if the list below reaches it before the subscription does. Later ones: from the last
         // event handled, so a short disconnect loses nothing (the engine keeps its last 256 events).
-        var since = _lastEventNano is { } last
-            ? ContainerEvent.SinceOf(last)
-            : ContainerEvent.SinceOf((await client.System.GetSystemInfoAsync(ct).ConfigureAwait(false)).SystemTime)
-              ?? ContainerEvent.SinceOf((_clock.GetUtcNow().UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) * 100);
+        var since = _resumeFrom
+            ?? ContainerEvent.SinceOf((await client.System.GetSystemInfoAsync(ct).ConfigureAwait(false)).SystemTime)
+            ?? ContainerEvent.SinceOf((_clock.GetUtcNow().UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) * 100);
+        _resumeFrom = since;
 
         var queue = Channel.CreateUnbounded<Message>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
         using var session = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -125,7 +129,7 @@ internal sealed partial class DockerSource : BackgroundService
         try
         {
             _status.Update(s => s with { Connected = true, EngineVersion = engine.Version, ApiVersion = api.ToString(), LastError = null });
-            Log.Connected(_logger, _options.Endpoint!, engine.Version ?? "?", api.ToString(), since ?? "now");
+            Log.Connected(_logger, _options.Endpoint!, engine.Version ?? "?", api.ToString(), since);
             onConnected();
 
             Task Drain(CancellationToken token) => DrainAsync(client, queue.Reader, token);
@@ -195,7 +199,7 @@ internal sealed partial class DockerSource : BackgroundService
         {
             var e = ContainerEvent.From(message);
             if (e.ContainerId.Length > 0) await HandleAsync(client, e, ct).ConfigureAwait(false);
-            _lastEventNano = e.TimeNano;
+            _resumeFrom = ContainerEvent.SinceOf(e.TimeNano);
             _status.Update(s => s with { LastEventAt = e.Time, Events = s.Events + 1 });
         }
     }
@@ -242,12 +246,12 @@ internal sealed partial class DockerSource : BackgroundService
         }
     }
 
-    private readonly HashSet<string> _oomKilled = new(StringComparer.Ordinal);
+    private static string Describe(Exception ex) => DescribeRaw(ex).Trim().TrimEnd('.');
 
-    private static string Describe(Exception ex) => ex switch
+    private static string DescribeRaw(Exception ex) => ex switch
     {
         DockerApiException api => $"the engine answered {(int)api.StatusCode}: {api.ResponseBody?.Trim()}",
-        AggregateException { InnerExceptions.Count: 1 } aggregate => Describe(aggregate.InnerExceptions[0]),
+        AggregateException { InnerExceptions.Count: 1 } aggregate => DescribeRaw(aggregate.InnerExceptions[0]),
         _ when ex.InnerException is { } inner && ex is HttpRequestException => $"{ex.Message} ({inner.Message})",
         _ => ex.Message,
     };

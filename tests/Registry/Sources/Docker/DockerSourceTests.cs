@@ -158,6 +158,31 @@ public sealed class DockerSourceTests(DockerEngine engine) : IClassFixture<Docke
     }
 
     [Fact]
+    public async Task EventsWhileDisconnected_AreReplayedFromWhereTheStreamStopped()
+    {
+        await using var proxy = new UnixSocketProxy(Path.Combine(engine.WorkDirectory, "p.sock"), engine.SocketPath);
+        proxy.Start();
+        await using var bed = new DockerSourceTestBed(engine);
+        await bed.StartAsync(o => (o.Endpoint, o.MaxBackoff) = (proxy.Endpoint, TimeSpan.FromMilliseconds(200)));
+        var steady = await engine.RunSleeperAsync(Web("steady"));
+        await bed.UntilRegisteredAsync(steady);
+
+        await proxy.CutAsync();
+        await bed.UntilAsync(() => !bed.Status.Current.Connected, "the source to lose the engine");
+        // Started and exited while the source was away: no reconcile can see it, only the replayed events.
+        var brief = await engine.RunAsync(Web("brief"), ["/bin/sh", "-c", "exit 3"]);
+        Assert.Equal("3", (await engine.DockerAsync("wait", brief)).Trim());
+        proxy.Start();
+
+        await bed.UntilAsync(async () => (await bed.EventsAsync(brief)).Any(e => e is InstanceDeregistered), "the brief container's story");
+        var story = await bed.EventsAsync(brief);
+        Assert.IsType<InstanceRegistered>(story[0]);
+        Assert.Equal("exit 3", Assert.IsType<InstanceDeregistered>(story[^1]).Reason);
+        Assert.Single(await bed.EventsAsync(steady), e => e is InstanceRegistered);
+        Assert.DoesNotContain(await bed.EventsAsync(steady), e => e is InstanceDeregistered);
+    }
+
+    [Fact]
     public async Task TcpEndpointWithTlsClientCertificates_IsFollowed_AndAnEngineTheCaDoesNotVouchForIsRefused()
     {
         var dir = Path.Combine(engine.WorkDirectory, "tls");
