@@ -70,9 +70,9 @@ internal sealed partial class DockerSource : BackgroundService
                     backoff = FirstBackoff;
                 }, stoppingToken).ConfigureAwait(false);
             }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            catch (Exception) when (stoppingToken.IsCancellationRequested)
             {
-                break;
+                break; // shutting down: whatever the cancelled session threw is no news
             }
             catch (Exception ex)
             {
@@ -128,12 +128,13 @@ internal sealed partial class DockerSource : BackgroundService
         var reading = ReadEventsAsync(client, since, queue.Writer, session.Token);
         try
         {
+            Task Drain(CancellationToken token) => DrainAsync(client, queue.Reader, token);
+            await ReconcileAsync(client, ContainerReconciler.Connect, Drain, ct).ConfigureAwait(false);
+            // Connected only once a reconcile went through: an engine that answers /version but fails the rest is
+            // still an outage, retried with growing backoff rather than logged as a new loss every 250 ms.
             _status.Update(s => s with { Connected = true, EngineVersion = engine.Version, ApiVersion = api.ToString(), LastError = null });
             Log.Connected(_logger, _options.Endpoint!, engine.Version ?? "?", api.ToString(), since);
             onConnected();
-
-            Task Drain(CancellationToken token) => DrainAsync(client, queue.Reader, token);
-            await ReconcileAsync(client, ContainerReconciler.Connect, Drain, ct).ConfigureAwait(false);
 
             using var timer = new PeriodicTimer(_options.ReconcileInterval, _clock);
             var tick = timer.WaitForNextTickAsync(ct).AsTask();
