@@ -28,15 +28,17 @@ public sealed class DockerSourceTests(DockerEngine engine) : IClassFixture<Docke
         new() { ["mesh.service"] = service, ["mesh.port"] = port };
 
     [Fact]
-    public async Task GarbageLabels_AreRejectedOnceWithTheReason_WhileOtherContainersKeepFlowing()
+    public async Task GarbageLabels_NonNumericPortOrEmptyName_AreRejectedOnceWithTheReason_WhileOtherContainersKeepFlowing()
     {
         await using var bed = new DockerSourceTestBed(engine);
         await bed.StartAsync(o => o.ReconcileInterval = TimeSpan.FromMilliseconds(300));
 
         var bad = await engine.RunSleeperAsync(Web("garbage", port: "abc"));
+        var nameless = await engine.RunSleeperAsync(Web("", port: "8080"));
         var good = await engine.RunSleeperAsync(Web("fine"));
         await bed.UntilRegisteredAsync(good);
         await bed.UntilAsync(async () => (await bed.EventsAsync(bad)).OfType<ObservationRejected>().Any(), "the rejection");
+        await bed.UntilAsync(async () => (await bed.EventsAsync(nameless)).OfType<ObservationRejected>().Any(), "the nameless rejection");
 
         // Periodic passes, then a restart of the source (whose connect reconcile inspects everything again).
         await bed.UntilReconciledAgainAsync();
@@ -50,8 +52,10 @@ public sealed class DockerSourceTests(DockerEngine engine) : IClassFixture<Docke
         Assert.Equal("docker", rejection.Source);
         Assert.Contains("mesh.port", rejection.RawPayload, StringComparison.Ordinal);
         Assert.Null(bed.View.Find(InstanceId(bad)));
+        Assert.False(string.IsNullOrWhiteSpace(Assert.Single((await bed.EventsAsync(nameless)).OfType<ObservationRejected>()).Reason));
+        Assert.Null(bed.View.Find(InstanceId(nameless)));
         Assert.NotNull(bed.View.Find(InstanceId(good)));
-        Assert.Equal(1, bed.Status.Current.LastReconcile!.Rejected);
+        Assert.Equal(2, bed.Status.Current.LastReconcile!.Rejected);
     }
 
     [Fact]
