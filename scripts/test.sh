@@ -22,6 +22,8 @@ log() { printf '==> %s\n' "$*" >&2; }
 # ---------------------------------------------------------------------------------------------------------------
 APT_PACKAGES=(
   python3-consul   # python-consul, a real Consul client: tests/EndToEnd/ConsulClientCompatibilityTests
+  docker.io        # dockerd + CLI: the Docker source tests start their own private engine (tests/Common/DockerEngine.cs)
+  busybox-static   # a static busybox, imported as the tests' container image (httpd, sh, sleep)
 )
 
 install_packages() {

@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Running;
 using Mesh.Bench.Api;
+using Mesh.Bench.Docker;
 using Mesh.Bench.Projections;
 using Mesh.Bench.Store;
 
@@ -8,7 +9,7 @@ namespace Mesh.Bench;
 internal static class BenchProgram
 {
     /// <summary>
-    /// <c>append</c>, <c>replay</c> and <c>wake</c> are plain Stopwatch runs (see bench/README.md);
+    /// <c>append</c>, <c>replay</c>, <c>wake</c> and <c>docker</c> are plain Stopwatch runs (see bench/README.md);
     /// anything else goes to BenchmarkDotNet.
     /// </summary>
     public static async Task Main(string[] args)
@@ -30,6 +31,9 @@ internal static class BenchProgram
                 break;
             case "wake":
                 await BlockingQueryLatency.RunAsync(iterations: int.Parse(Option(args, "--iterations", "200")));
+                break;
+            case "docker":
+                await DockerRegistrationLatency.RunAsync(containers: int.Parse(Option(args, "--containers", "30")));
                 break;
             default:
                 BenchmarkSwitcher.FromAssembly(typeof(BenchProgram).Assembly).Run(args);

@@ -24,6 +24,10 @@ internal sealed class MeshMetrics
             "mesh_consumer_position", "Store position of the state a consumer serves.", "consumer");
         ConsumerLag = factory.CreateGauge(
             "mesh_consumer_lag_events", "Events in the store that a consumer has not applied yet.", "consumer");
+        SourceReconcileFixed = factory.CreateCounter(
+            "mesh_source_reconcile_fixed_total",
+            "Registrations and deregistrations a source's reconcile had to make (on a periodic pass: events it missed), by source.",
+            "source");
         HttpRequests = factory.CreateCounter(
             "mesh_http_requests_received_total", "HTTP API requests, by method, endpoint (route pattern) and status code.",
             "method", "endpoint", "code");
@@ -51,6 +55,8 @@ internal sealed class MeshMetrics
     public Gauge ConsumerPosition { get; }
 
     public Gauge ConsumerLag { get; }
+
+    public Counter SourceReconcileFixed { get; }
 
     public Counter HttpRequests { get; }
 

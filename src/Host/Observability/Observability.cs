@@ -1,4 +1,5 @@
 using Mesh.Projections.Feed;
+using Mesh.Registry.Sources.Docker;
 using Mesh.Registry.Store;
 using Prometheus;
 
@@ -7,7 +8,7 @@ namespace Mesh.Host.Observability;
 /// <summary>
 /// Prometheus metrics at <c>/metrics</c> (text format), all named <c>mesh_*</c>: events appended (a decorator
 /// around <see cref="IEventStore"/>), store head and each consumer's position and lag (read at scrape time),
-/// and API requests (prometheus-net's HTTP middleware).
+/// API requests (prometheus-net's HTTP middleware), and what source reconciles fixed (read from the source's status).
 /// </summary>
 internal static class Observability
 {
@@ -35,6 +36,9 @@ internal static class Observability
             metrics.StoreHead.Set(head);
             metrics.ConsumerPosition.WithLabels("projection").Set(projection);
             metrics.ConsumerLag.WithLabels("projection").Set(Math.Max(0, head - projection));
+            // Resolved here, not at startup: creating it reads (and so validates) the source's options.
+            if (app.Services.GetService<DockerSourceStatus>() is { } docker)
+                metrics.SourceReconcileFixed.WithLabels("docker").IncTo(docker.Current.FixedTotal);
         });
 
         // Routing first, so that requests are labelled with their route pattern rather than their raw path.

@@ -1,18 +1,24 @@
 using Mesh.Projections.Feed;
+using Mesh.Registry.Sources.Docker;
 using Mesh.Registry.Store;
 
 namespace Mesh.Host.Api.Mesh;
 
-/// <summary><c>/healthz</c> and <c>/v1/mesh/status</c>: the store head and the position each consumer serves.</summary>
+/// <summary>
+/// <c>/healthz</c> and <c>/v1/mesh/status</c>: the store head, the position each consumer serves, and each source's
+/// state (connected, last reconcile, what reconciles fixed).
+/// </summary>
 internal static class StatusEndpoints
 {
     public static IEndpointRouteBuilder MapMeshStatus(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGet("/healthz", () => Results.Text("ok"));
-        endpoints.MapGet("/v1/mesh/status", async (IEventReader store, RegistryFeed feed, CancellationToken ct) =>
+        endpoints.MapGet("/v1/mesh/status", async (IEventReader store, RegistryFeed feed, IServiceProvider services, CancellationToken ct) =>
         {
             var head = await store.ReadHeadPositionAsync(ct);
             var projection = feed.Current.Position;
+            var sources = new Dictionary<string, object>();
+            if (services.GetService<DockerSourceStatus>() is { } docker) sources["docker"] = docker.Current;
             return Results.Json(new
             {
                 StoreHead = head,
@@ -20,6 +26,7 @@ internal static class StatusEndpoints
                 {
                     ["projection"] = new { Position = projection, Lag = head - projection },
                 },
+                Sources = sources,
             });
         });
         return endpoints;
