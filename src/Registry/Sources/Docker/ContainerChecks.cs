@@ -10,9 +10,9 @@ namespace Mesh.Registry.Sources.Docker;
 /// </summary>
 internal static class ContainerChecks
 {
-    public const string Health = "docker:health";
-    public const string State = "docker:state";
-    public const string Paused = "paused";
+    public const string Health = ContainerMapper.HealthCheckId;
+    public const string State = ContainerMapper.StateCheckId;
+    public const string Paused = ContainerMapper.PausedOutput;
 
     public sealed record Report(string CheckId, HealthStatus Status, string Output);
 

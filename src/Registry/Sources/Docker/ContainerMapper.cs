@@ -47,43 +47,4 @@ public static class ContainerMapper
         }
         return observations;
     }
-
-    /// <summary>Docker's health status → the <c>docker:health</c> status: healthy passes, unhealthy and starting are critical; null for anything else ("none").</summary>
-    public static HealthStatus? HealthStatusOf(string? dockerHealthStatus) => dockerHealthStatus switch
-    {
-        "healthy" => HealthStatus.Passing,
-        "unhealthy" or "starting" => HealthStatus.Critical,
-        _ => null,
-    };
-
-    /// <summary>
-    /// The <c>docker:health</c> report for Docker's health status (from a <c>health_status: …</c> event or an inspect),
-    /// or null when the status means nothing. The output is Docker's word, so an event and an inspect agree.
-    /// </summary>
-    public static CheckReported? HealthReport(string instanceId, string? dockerHealthStatus) =>
-        HealthStatusOf(dockerHealthStatus) is { } status
-            ? new CheckReported(instanceId, Source, HealthCheckId, status, dockerHealthStatus!)
-            : null;
-
-    /// <summary>The <c>docker:state</c> report: critical with output <c>paused</c>, or passing with no output (as a new check starts).</summary>
-    public static CheckReported StateReport(string instanceId, bool paused) =>
-        new(instanceId, Source, StateCheckId, paused ? HealthStatus.Critical : HealthStatus.Passing, paused ? PausedOutput : "");
-
-    /// <summary>
-    /// The reports that bring each instance's source checks in line with the container's current state (paused or
-    /// not, Docker's health status), for a reconcile to re-sync what events may have missed.
-    /// </summary>
-    public static IReadOnlyList<CheckReported> CurrentReports(ContainerInspectResponse container, DockerHost host)
-    {
-        ArgumentNullException.ThrowIfNull(container);
-        var paused = container.State is { } state && (state.Paused || state.Status == "paused");
-        var reports = new List<CheckReported>();
-        foreach (var seen in Map(container, host).OfType<InstanceSeen>())
-        {
-            reports.Add(StateReport(seen.InstanceId, paused));
-            if (seen.Checks.Any(c => c.CheckId == HealthCheckId) && HealthReport(seen.InstanceId, container.State?.Health?.Status) is { } health)
-                reports.Add(health);
-        }
-        return reports;
-    }
 }
