@@ -246,7 +246,10 @@ public sealed class DockerSourceTests(DockerEngine engine) : IClassFixture<Docke
 
         var container = await engine.RunSleeperAsync(Web("after-outage"));
         await bed.UntilRegisteredAsync(container);
-        Assert.True(bed.Status.Current.Connected);
+        // The container can be registered by the connect reconcile itself, before that reconcile completes and the
+        // source counts as connected again: wait for that, do not assume it.
+        await bed.UntilAsync(() => bed.Status.Current.Connected, "connected again");
+        await bed.UntilAsync(() => bed.Log.Entries.Any(e => e.Level == LogLevel.Information && e.Message.Contains("is back after", StringComparison.Ordinal)), "the recovery logged");
         var errors = bed.Log.Entries.Where(e => e.Level >= LogLevel.Warning).ToArray();
         var unreachable = Assert.Single(errors);
         Assert.Contains(engine.Endpoint, unreachable.Message, StringComparison.Ordinal);
