@@ -1,3 +1,4 @@
+using Mesh.Bench.Common;
 using System.Collections.Immutable;
 using System.Diagnostics;
 using System.Net.Http.Json;
@@ -26,13 +27,9 @@ internal static class BlockingQueryLatency
 {
     public static async Task RunAsync(int iterations)
     {
-        var dataDir = Directory.CreateTempSubdirectory("mesh-bench-wake-").FullName;
-        await using var app = MeshApp.Build(
-            ["--Mesh:DataDir", dataDir, "--Mesh:Api:Url", "http://127.0.0.1:0", "--Logging:LogLevel:Default", "Warning"]);
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        using var http = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromMinutes(1) };
-        var registry = app.Services.GetRequiredService<IObservationHandler>();
+        await using var mesh = await BenchHost.StartAsync();
+        var http = mesh.Http;
+        var registry = mesh.Get<IObservationHandler>();
 
         await registry.HandleAsync(Web(0));
         await registry.HandleAsync(Web(0) with { InstanceId = "bench:other", Service = "other" });
@@ -59,21 +56,13 @@ internal static class BlockingQueryLatency
             wake.Add(Stopwatch.GetElapsedTime(appended, notified).TotalMilliseconds);
         }
 
-        await app.StopAsync();
-        Directory.Delete(dataDir, recursive: true);
         Console.WriteLine($"blocking query wake-up over {iterations} changes (ms)");
-        Console.WriteLine(Describe("change -> notified", total));
-        Console.WriteLine(Describe("appended -> notified", wake));
+        Console.WriteLine(Percentiles.Describe("change -> notified", total));
+        Console.WriteLine(Percentiles.Describe("appended -> notified", wake));
     }
 
     private static InstanceSeen Web(int generation) => new(
         "bench:web", "bench", "web", "integration", "127.0.0.1", 8080,
         [$"g{generation}"], ImmutableSortedDictionary<string, string>.Empty, [], null, "bench", []);
 
-    private static string Describe(string name, List<double> samples)
-    {
-        samples.Sort();
-        double At(double q) => samples[(int)Math.Min(samples.Count - 1, Math.Round(q * (samples.Count - 1)))];
-        return $"  {name,-22} p50 {At(0.5),7:F2}  p90 {At(0.9),7:F2}  p99 {At(0.99),7:F2}  max {samples[^1],7:F2}";
-    }
 }

@@ -1,3 +1,4 @@
+using Mesh.Bench.Common;
 using System.Diagnostics;
 using System.Globalization;
 using Mesh.Host;
@@ -31,18 +32,12 @@ internal static class DockerRegistrationLatency
     {
         await using var engine = new DockerEngine();
         await engine.InitializeAsync();
-        var dataDir = Directory.CreateTempSubdirectory("mesh-bench-docker-").FullName;
-        await using var app = MeshApp.Build(
-        [
-            "--Mesh:DataDir", dataDir, "--Mesh:Api:Url", "http://127.0.0.1:0", "--Logging:LogLevel:Default", "Warning",
+        await using var mesh = await BenchHost.StartAsync(
             "--Mesh:Sources:Docker:Endpoint", engine.Endpoint, "--Mesh:Sources:Docker:HostAddress", "127.0.0.1",
-            "--Mesh:Sources:Docker:Node", "bench",
-        ]);
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        using var http = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromMinutes(1) };
-        var status = app.Services.GetRequiredService<DockerSourceStatus>();
-        var store = app.Services.GetRequiredService<IEventReader>();
+            "--Mesh:Sources:Docker:Node", "bench");
+        var http = mesh.Http;
+        var status = mesh.Get<DockerSourceStatus>();
+        var store = mesh.Get<IEventReader>();
         while (status.Current.Reconciles == 0) await Task.Delay(10);
 
         const int warmup = 3;
@@ -82,12 +77,10 @@ internal static class DockerRegistrationLatency
             fromRun.Add(Stopwatch.GetElapsedTime(run, seen).TotalMilliseconds);
         }
 
-        await app.StopAsync();
-        Directory.Delete(dataDir, recursive: true);
         Console.WriteLine($"docker start -> registered over {containers} containers, one at a time (ms)");
-        Console.WriteLine(Describe("start -> visible", visible));
-        Console.WriteLine(Describe("start -> appended", appended));
-        Console.WriteLine(Describe("docker run -> visible", fromRun));
+        Console.WriteLine(Percentiles.Describe("start -> visible", visible));
+        Console.WriteLine(Percentiles.Describe("start -> appended", appended));
+        Console.WriteLine(Percentiles.Describe("docker run -> visible", fromRun));
     }
 
     private static async Task<RecordedEvent> FirstEventAsync(IEventReader store, string instanceId)
@@ -97,10 +90,4 @@ internal static class DockerRegistrationLatency
         throw new InvalidOperationException($"No events for {instanceId}.");
     }
 
-    private static string Describe(string name, List<double> samples)
-    {
-        samples.Sort();
-        double At(double q) => samples[(int)Math.Min(samples.Count - 1, Math.Round(q * (samples.Count - 1)))];
-        return $"  {name,-22} p50 {At(0.5),7:F2}  p90 {At(0.9),7:F2}  p99 {At(0.99),7:F2}  max {samples[^1],7:F2}";
-    }
 }
