@@ -29,7 +29,9 @@ public sealed partial class InstanceRegistry(IEventStore store, TimeProvider clo
             throw new ArgumentException(idError, nameof(observation));
 
         var id = observation.InstanceId;
-        using var scope = logger.BeginScope(new Dictionary<string, object> { ["InstanceId"] = id });
+        var scopeState = new Dictionary<string, object> { ["InstanceId"] = id, ["Source"] = observation.Source };
+        if (observation is InstanceSeen seen) scopeState["Service"] = seen.Service;
+        using var scope = logger.BeginScope(scopeState);
         var gate = await EnterAsync(id, ct).ConfigureAwait(false);
         try
         {
