@@ -55,6 +55,7 @@ public static class MeshApp
         var app = builder.Build();
         app.UseMeshObservability();
         app.MapMeshStatus();
+        app.MapMeshEnvironments();
         app.MapConsulApi();
         return app;
     }

@@ -9,6 +9,13 @@ public interface IObservationHandler
 
     /// <summary>Records a source's reconcile summary; returns its position in the log.</summary>
     Task<long> RecordReconcileAsync(Events.SourceReconciled summary, CancellationToken ct = default);
+
+    /// <summary>
+    /// Defines environment <paramref name="name"/> with <paramref name="fallback"/> (<c>EnvironmentDefined</c> on
+    /// stream <c>env-{name}</c>). Idempotent: the same definition again appends nothing (position 0). An invalid
+    /// definition appends nothing and returns why (<see cref="EnvironmentValidation"/>).
+    /// </summary>
+    Task<ObservationResult> DefineEnvironmentAsync(string name, string fallback, Events.EventMetadata metadata, CancellationToken ct = default);
 }
 
 /// <summary>

@@ -75,6 +75,36 @@ public sealed partial class InstanceRegistry(IEventStore store, TimeProvider clo
         return result.Position;
     }
 
+    public async Task<ObservationResult> DefineEnvironmentAsync(string name, string fallback, EventMetadata metadata, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(metadata);
+        var errors = EnvironmentValidation.Validate(name, fallback);
+        if (errors.Count > 0) return new ObservationResult(0, 0, string.Join("; ", errors));
+
+        var stream = StreamName.ForEnvironment(name);
+        for (var attempt = 1; ; attempt++)
+        {
+            // The stream is one event per change of definition, so reading it whole stays cheap.
+            RecordedEvent? last = null;
+            await foreach (var e in store.ReadStreamAsync(stream, 0, ct).ConfigureAwait(false)) last = e;
+            if (last?.Event is EnvironmentDefined current && current.Fallback == fallback) return new ObservationResult(0, 0, null);
+
+            try
+            {
+                var result = await store.AppendAsync(
+                        stream, ExpectedVersion.After(last?.StreamVersion ?? -1), [new EventData(new EnvironmentDefined(name, fallback), metadata)], ct)
+                    .ConfigureAwait(false);
+                Log.EnvironmentDefined(logger, name, fallback);
+                return new ObservationResult(result.Position, 1, null);
+            }
+            catch (WrongExpectedVersionException) when (attempt < MaxAttempts)
+            {
+                // Someone else defined it meanwhile: read their definition, which may already be this one.
+                Log.EnvironmentConflict(logger, name, attempt);
+            }
+        }
+    }
+
     /// <summary>Folds the instance's stream from the store.</summary>
     public Task<InstanceState> LoadAsync(string instanceId, CancellationToken ct = default) =>
         CatchUpAsync(InstanceState.Empty(instanceId), ct);
@@ -137,5 +167,11 @@ public sealed partial class InstanceRegistry(IEventStore store, TimeProvider clo
 
         [LoggerMessage(EventId = 1002, Level = LogLevel.Debug, Message = "Concurrent write to instance '{InstanceId}', attempt {Attempt}; reloading")]
         public static partial void Conflict(ILogger logger, string instanceId, int attempt);
+
+        [LoggerMessage(EventId = 1003, Level = LogLevel.Information, Message = "Environment '{Environment}' defined, falling back to '{Fallback}'")]
+        public static partial void EnvironmentDefined(ILogger logger, string environment, string fallback);
+
+        [LoggerMessage(EventId = 1004, Level = LogLevel.Debug, Message = "Concurrent definition of environment '{Environment}', attempt {Attempt}; reloading")]
+        public static partial void EnvironmentConflict(ILogger logger, string environment, int attempt);
     }
 }

@@ -69,9 +69,9 @@ internal sealed class MeshHost : IAsyncDisposable
         Assert.True(response.IsSuccessStatusCode, $"register answered {(int)response.StatusCode}: {text}");
     }
 
-    public async Task PutOkAsync(string path)
+    public async Task PutOkAsync(string path, string? body = null)
     {
-        using var response = await PutAsync(path);
+        using var response = await PutAsync(path, body);
         var text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
         Assert.True(response.IsSuccessStatusCode, $"PUT {path} answered {(int)response.StatusCode}: {text}");
     }
