@@ -16,7 +16,7 @@ public static class EnvironmentNames
     public const string DefaultTestLabel = "test";
 
     public static bool IsReserved(string name, string testLabel = DefaultTestLabel) =>
-        name is "service" or "node" || string.Equals(name, testLabel, StringComparison.Ordinal);
+        EnvironmentValidation.IsAlwaysReserved(name) || string.Equals(name, testLabel, StringComparison.Ordinal);
 
     /// <summary>Every reason <paramref name="name"/> cannot be defined falling back to <paramref name="fallback"/>.</summary>
     public static IReadOnlyList<string> Validate(string? name, string? fallback, string testLabel = DefaultTestLabel)

@@ -3,6 +3,13 @@ namespace Mesh.Registry.Instances;
 /// <summary>Every reason an environment definition (name → fallback) cannot be accepted, all reported together.</summary>
 public static class EnvironmentValidation
 {
+    /// <summary>
+    /// Labels no environment may take whatever the configuration: the fixed labels of DNS names
+    /// (<c>web.service.mesh</c>, <c>db-1.node.mesh</c>). The test domain's first label is reserved too, but it is
+    /// configured, so the read side checks it (<c>EnvironmentNames</c>).
+    /// </summary>
+    public static bool IsAlwaysReserved(string? name) => name is "service" or "node";
+
     public static IReadOnlyList<string> Validate(string? name, string? fallback)
     {
         var errors = new List<string>();

@@ -14,6 +14,7 @@ public static class InstanceValidation
         if (ExplainId(seen.InstanceId) is { } idError) errors.Add(idError);
         if (DnsLabel.Explain("service name", seen.Service) is { } svc) errors.Add(svc);
         if (DnsLabel.Explain("environment", seen.Env) is { } env) errors.Add(env);
+        else if (EnvironmentValidation.IsAlwaysReserved(seen.Env)) errors.Add($"environment '{seen.Env}' is a reserved name");
         if (seen.Port is < 0 or > 65535) errors.Add($"port {seen.Port} is outside 0-65535");
         if (string.IsNullOrWhiteSpace(seen.Address)) errors.Add("address is required");
         else if (!IsHostOrIp(seen.Address)) errors.Add($"address '{seen.Address}' is neither an IP address nor a host name");

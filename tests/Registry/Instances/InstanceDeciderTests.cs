@@ -38,6 +38,7 @@ public sealed class InstanceDeciderTests
         ["service name too long"] = new(() => Empty(), Seen() with { Service = new string('a', 64) }, [typeof(ObservationRejected)], ["longer than 63"]),
         ["service name with a leading dash"] = new(() => Empty(), Seen() with { Service = "-web" }, [typeof(ObservationRejected)], ["'-web'"]),
         ["bad environment"] = new(() => Empty(), Seen() with { Env = "Feature X" }, [typeof(ObservationRejected)], ["environment 'Feature X'"]),
+        ["reserved environment"] = new(() => Empty(), Seen() with { Env = "service" }, [typeof(ObservationRejected)], ["environment 'service' is a reserved name"]),
         ["port 70000"] = new(() => Empty(), Seen() with { Port = 70_000 }, [typeof(ObservationRejected)], ["port 70000"]),
         ["negative port"] = new(() => Empty(), Seen() with { Port = -1 }, [typeof(ObservationRejected)], ["port -1"]),
         ["empty address"] = new(() => Empty(), Seen() with { Address = "" }, [typeof(ObservationRejected)], ["address is required"]),
