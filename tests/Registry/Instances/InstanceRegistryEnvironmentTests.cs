@@ -2,33 +2,23 @@ using Mesh.Registry.Events;
 using Mesh.Registry.Instances;
 using Mesh.Registry.Store;
 using Mesh.Registry.Store.Sqlite;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Mesh.Tests.Common;
 using Xunit;
 
 namespace Mesh.Registry.Tests.Instances;
 
 /// <summary>DefineEnvironmentAsync over a real SQLite store: one EnvironmentDefined per change of definition.</summary>
-public sealed class InstanceRegistryEnvironmentTests : IAsyncLifetime
+public sealed class InstanceRegistryEnvironmentTests : IAsyncDisposable
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("mesh-registry-env-").FullName;
-    private SqliteEventStore _store = null!;
+    private readonly TempStore _temp = TempStore.Create("mesh-registry-env-");
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    public ValueTask InitializeAsync()
-    {
-        _store = new SqliteEventStore(Options.Create(new SqliteStoreOptions { Path = Path.Combine(_dir, "mesh.db") }), NullLogger<SqliteEventStore>.Instance);
-        return ValueTask.CompletedTask;
-    }
+    private SqliteEventStore Store => _temp.Store;
 
-    public async ValueTask DisposeAsync()
-    {
-        await _store.DisposeAsync();
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(_dir, recursive: true);
-    }
+    public ValueTask DisposeAsync() => _temp.DisposeAsync();
 
     [Fact]
     public async Task DefineEnvironment_New_AppendsEnvironmentDefinedToItsStream()
@@ -50,7 +40,7 @@ public sealed class InstanceRegistryEnvironmentTests : IAsyncLifetime
         var again = await registry.DefineEnvironmentAsync("feature-x", "staging", EventMetadata.Empty, Ct);
 
         Assert.Equal(new ObservationResult(0, 0, null), again);
-        Assert.Equal(1, await _store.ReadHeadPositionAsync(Ct));
+        Assert.Equal(1, await Store.ReadHeadPositionAsync(Ct));
     }
 
     [Fact]
@@ -75,7 +65,7 @@ public sealed class InstanceRegistryEnvironmentTests : IAsyncLifetime
         Assert.True(result.IsRejected);
         Assert.Contains("'Bad_Name'", result.Error, StringComparison.Ordinal);
         Assert.Contains("'also bad'", result.Error, StringComparison.Ordinal);
-        Assert.Equal(0, await _store.ReadHeadPositionAsync(Ct));
+        Assert.Equal(0, await Store.ReadHeadPositionAsync(Ct));
     }
 
     [Fact]
@@ -90,7 +80,7 @@ public sealed class InstanceRegistryEnvironmentTests : IAsyncLifetime
         Assert.Single(await Stream("feature-x"));
     }
 
-    private Task<List<RecordedEvent>> Stream(string env) => _store.ReadStreamAsync(StreamName.ForEnvironment(env), 0, Ct).ToListAsync(Ct).AsTask();
+    private Task<List<RecordedEvent>> Stream(string env) => Store.ReadStreamAsync(StreamName.ForEnvironment(env), 0, Ct).ToListAsync(Ct).AsTask();
 
-    private InstanceRegistry NewRegistry() => new(_store, TimeProvider.System, NullLogger<InstanceRegistry>.Instance);
+    private InstanceRegistry NewRegistry() => new(Store, TimeProvider.System, NullLogger<InstanceRegistry>.Instance);
 }

@@ -2,34 +2,24 @@ using Mesh.Registry.Events;
 using Mesh.Registry.Instances;
 using Mesh.Registry.Store;
 using Mesh.Registry.Store.Sqlite;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Mesh.Tests.Common;
 using Xunit;
 using static Mesh.Registry.Tests.Instances.Samples;
 
 namespace Mesh.Registry.Tests.Instances;
 
 /// <summary>The registry over a real SQLite store: decide, append with the expected version, retry on conflict.</summary>
-public sealed class InstanceRegistryTests : IAsyncLifetime
+public sealed class InstanceRegistryTests : IAsyncDisposable
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("mesh-registry-").FullName;
-    private SqliteEventStore _store = null!;
+    private readonly TempStore _temp = TempStore.Create("mesh-registry-");
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    public ValueTask InitializeAsync()
-    {
-        _store = new SqliteEventStore(Options.Create(new SqliteStoreOptions { Path = Path.Combine(_dir, "mesh.db") }), NullLogger<SqliteEventStore>.Instance);
-        return ValueTask.CompletedTask;
-    }
+    private SqliteEventStore Store => _temp.Store;
 
-    public async ValueTask DisposeAsync()
-    {
-        await _store.DisposeAsync();
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(_dir, recursive: true);
-    }
+    public ValueTask DisposeAsync() => _temp.DisposeAsync();
 
     [Fact]
     public async Task Handle_NewInstance_AppendsItsRegistration()
@@ -39,7 +29,7 @@ public sealed class InstanceRegistryTests : IAsyncLifetime
         var result = await registry.HandleAsync(Seen(), Ct);
 
         Assert.Equal(new ObservationResult(1, 1, null), result);
-        var recorded = Assert.Single(await _store.ReadStreamAsync(StreamName.ForInstance(Id), 0, Ct).ToListAsync(Ct));
+        var recorded = Assert.Single(await Store.ReadStreamAsync(StreamName.ForInstance(Id), 0, Ct).ToListAsync(Ct));
         Assert.IsType<InstanceRegistered>(recorded.Event);
     }
 
@@ -52,7 +42,7 @@ public sealed class InstanceRegistryTests : IAsyncLifetime
         var again = await registry.HandleAsync(Seen(), Ct);
 
         Assert.Equal(new ObservationResult(0, 0, null), again);
-        Assert.Equal(1, await _store.ReadHeadPositionAsync(Ct));
+        Assert.Equal(1, await Store.ReadHeadPositionAsync(Ct));
     }
 
     [Fact]
@@ -68,7 +58,7 @@ public sealed class InstanceRegistryTests : IAsyncLifetime
         Assert.Contains("port 70000", first.Error, StringComparison.Ordinal);
         Assert.Equal((1L, 1), (first.Position, first.EventCount));
         Assert.Equal(new ObservationResult(0, 0, first.Error), second);
-        var recorded = Assert.Single(await _store.ReadAllAsync(1, int.MaxValue, Ct).ToListAsync(Ct));
+        var recorded = Assert.Single(await Store.ReadAllAsync(1, int.MaxValue, Ct).ToListAsync(Ct));
         var rejected = Assert.IsType<ObservationRejected>(recorded.Event);
         Assert.Equal("{\"Port\":70000}", rejected.RawPayload);
         Assert.Equal("req-1", recorded.Metadata.CorrelationId);
@@ -81,7 +71,7 @@ public sealed class InstanceRegistryTests : IAsyncLifetime
 
         await Assert.ThrowsAsync<ArgumentException>(() => registry.HandleAsync(Seen("has space"), Ct));
 
-        Assert.Equal(0, await _store.ReadHeadPositionAsync(Ct));
+        Assert.Equal(0, await Store.ReadHeadPositionAsync(Ct));
     }
 
     [Fact]
@@ -112,7 +102,7 @@ public sealed class InstanceRegistryTests : IAsyncLifetime
         Assert.All(state.Checks.Values, c => Assert.Equal((HealthStatus.Passing, "round 3"), (c.Status, c.Output)));
         Assert.False(state.InMaintenance);
         Assert.Equal(1 + checks * rounds + rounds, state.Version + 1);
-        Assert.Equal(await _store.ReadHeadPositionAsync(Ct), state.ModifyPosition);
+        Assert.Equal(await Store.ReadHeadPositionAsync(Ct), state.ModifyPosition);
     }
 
     [Fact]
@@ -189,7 +179,7 @@ public sealed class InstanceRegistryTests : IAsyncLifetime
         Assert.Equal(1 + checks * rounds, state.Version + 1);
     }
 
-    private InstanceRegistry NewRegistry() => new(_store, TimeProvider.System, NullLogger<InstanceRegistry>.Instance);
+    private InstanceRegistry NewRegistry() => new(Store, TimeProvider.System, NullLogger<InstanceRegistry>.Instance);
 
     private static CheckReported Report(string checkId, HealthStatus status) => new(Id, "health", checkId, status, status.ToString());
 }
