@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using Mesh.Tests.Common;
 
 namespace Mesh.EndToEnd.Tests.Common;
 
@@ -11,14 +11,8 @@ internal static class Eventually
     public static async Task<T> WaitAsync<T>(
         Func<Task<T>> probe, Func<T, bool> condition, TimeSpan timeout, string what, CancellationToken ct, Func<string>? context = null)
     {
-        var clock = Stopwatch.StartNew();
-        while (true)
-        {
-            var value = await probe();
-            if (condition(value)) return value;
-            if (clock.Elapsed > timeout)
-                throw new TimeoutException($"Timed out after {timeout} waiting for {what}; last seen: {value}{context?.Invoke()}");
-            await Task.Delay(50, ct);
-        }
+        T value = default!;
+        await Poll.UntilAsync(async () => condition(value = await probe()), what, timeout, ct, () => $" Last seen: {value}{context?.Invoke()}");
+        return value;
     }
 }

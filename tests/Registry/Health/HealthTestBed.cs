@@ -9,6 +9,7 @@ using Mesh.Registry.Store.Sqlite;
 using Mesh.Registry.Tests.Common;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Mesh.Tests.Common;
 using Xunit;
 
 namespace Mesh.Registry.Tests.Health;
@@ -106,16 +107,8 @@ internal sealed class HealthTestBed : IAsyncDisposable
     public static Task UntilAsync(Func<bool> condition, string what) => UntilAsync(() => Task.FromResult(condition()), what);
 
     /// <summary>Polls a condition until it holds; fails naming it after a generous limit.</summary>
-    public static async Task UntilAsync(Func<Task<bool>> condition, string what)
-    {
-        var ct = TestContext.Current.CancellationToken;
-        var deadline = DateTime.UtcNow + WaitLimit;
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline) Assert.Fail($"Timed out waiting for {what}.");
-            await Task.Delay(20, ct);
-        }
-    }
+    public static Task UntilAsync(Func<Task<bool>> condition, string what) =>
+        Poll.UntilAsync(condition, what, WaitLimit, TestContext.Current.CancellationToken);
 
     /// <summary>A loopback port nothing listens on (it was free a moment ago).</summary>
     public static int FreePort()

@@ -6,6 +6,7 @@ using Mesh.Registry.Store.Sqlite;
 using Mesh.Registry.Tests.Common;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Mesh.Tests.Common;
 using Xunit;
 
 namespace Mesh.Registry.Tests.Sources.Docker;
@@ -68,15 +69,8 @@ public sealed class ContainerSyncTests : IAsyncDisposable
         return last!;
     }
 
-    private static async Task UntilAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "timed out");
-            await Task.Delay(10, TestContext.Current.CancellationToken);
-        }
-    }
+    private static Task UntilAsync(Func<bool> condition) =>
+        Poll.UntilAsync(() => Task.FromResult(condition()), "the condition", TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
 
     public async ValueTask DisposeAsync()
     {

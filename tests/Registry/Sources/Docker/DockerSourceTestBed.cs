@@ -94,17 +94,8 @@ internal sealed class DockerSourceTestBed : IAsyncDisposable
 
     public Task UntilAsync(Func<bool> condition, string what) => UntilAsync(() => Task.FromResult(condition()), what);
 
-    public async Task UntilAsync(Func<Task<bool>> condition, string what)
-    {
-        var ct = TestContext.Current.CancellationToken;
-        var deadline = DateTime.UtcNow + WaitLimit;
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline)
-                Assert.Fail($"Timed out waiting for {what}. Source: {Status.Current}{_engine.Describe()}");
-            await Task.Delay(20, ct);
-        }
-    }
+    public Task UntilAsync(Func<Task<bool>> condition, string what) =>
+        Poll.UntilAsync(condition, what, WaitLimit, TestContext.Current.CancellationToken, () => $" Source: {Status.Current}{_engine.Describe()}");
 
     public async ValueTask DisposeAsync()
     {
