@@ -61,9 +61,21 @@ internal sealed partial class NginxInstance : IAsyncDisposable
                 }
             }
             """);
-        var result = await RunAsync($"nginx -p {directory}/ -c {nginx.ConfPath}");
-        if (result.ExitCode != 0) throw new InvalidOperationException($"nginx did not start: {result.Output}");
+        await nginx.StartMasterAsync();
         return nginx;
+    }
+
+    public async Task StartMasterAsync()
+    {
+        var result = await RunAsync($"nginx -p {Directory}/ -c {ConfPath}");
+        if (result.ExitCode != 0) throw new InvalidOperationException($"nginx did not start: {result.Output}");
+    }
+
+    /// <summary>Stops the master and waits until its pid file is gone.</summary>
+    public async Task StopMasterAsync()
+    {
+        await RunAsync($"nginx -s stop -p {Directory}/ -c {ConfPath}");
+        await Wait.UntilAsync(() => !File.Exists(Path.Combine(Directory, "nginx.pid")), "nginx to stop");
     }
 
     /// <summary>

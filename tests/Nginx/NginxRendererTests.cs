@@ -139,4 +139,23 @@ public sealed class NginxRendererTests
             File.Delete(template);
         }
     }
+
+    [Fact]
+    public async Task ReloadWhileNginxIsDown_IsRetried_AndAppliedOnceNginxIsBack()
+    {
+        await using var mesh = await RendererHarness.StartAsync();
+        await using var a = await Backend.StartAsync("backend-a");
+        await mesh.WaitServedAsync(0);
+        await mesh.Nginx.StopMasterAsync();
+
+        var registered = await mesh.RegisterAsync("api:web-a", "web", a.Port, ct: Ct);
+        await Wait.UntilAsync(() => mesh.Status.Targets[RendererHarness.Target].LastError?.Contains("reload exited", StringComparison.Ordinal) == true,
+            "the failed reload to be reported");
+        Assert.DoesNotContain(await mesh.NginxEventsAsync(Ct), e => e is NginxConfigApplied { Position: > 0 });
+
+        await mesh.Nginx.StartMasterAsync();
+        await mesh.WaitServedAsync(registered.Position);
+        Assert.Contains(await mesh.NginxEventsAsync(Ct), e => e is NginxConfigApplied p && p.Position == registered.Position);
+        await Wait.UntilAsync(async () => await mesh.GetAsync(Ct) == "200 backend-a", "nginx to serve the applied config");
+    }
 }
