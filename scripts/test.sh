@@ -24,6 +24,7 @@ APT_PACKAGES=(
   python3-consul   # python-consul, a real Consul client: tests/EndToEnd/ConsulClientCompatibilityTests
   docker.io        # dockerd + CLI: the Docker source tests start their own private engine (tests/Common/DockerEngine.cs)
   busybox-static   # a static busybox, imported as the tests' container image (httpd, sh, sleep)
+  nginx-light      # nginx: tests/Nginx start their own nginx master per test (-p <tempdir>) and render into it
 )
 
 install_packages() {

@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Running;
 using Mesh.Bench.Api;
 using Mesh.Bench.Docker;
+using Mesh.Bench.Nginx;
 using Mesh.Bench.Projections;
 using Mesh.Bench.Store;
 
@@ -9,7 +10,7 @@ namespace Mesh.Bench;
 internal static class BenchProgram
 {
     /// <summary>
-    /// <c>append</c>, <c>replay</c>, <c>wake</c> and <c>docker</c> are plain Stopwatch runs (see bench/README.md);
+    /// <c>append</c>, <c>replay</c>, <c>wake</c>, <c>docker</c> and <c>nginx</c> are plain Stopwatch runs (see bench/README.md);
     /// anything else goes to BenchmarkDotNet.
     /// </summary>
     public static async Task Main(string[] args)
@@ -34,6 +35,12 @@ internal static class BenchProgram
                 break;
             case "docker":
                 await DockerRegistrationLatency.RunAsync(containers: int.Parse(Option(args, "--containers", "30")));
+                break;
+            case "nginx":
+                await NginxRenderTime.RunAsync(
+                    instances: int.Parse(Option(args, "--instances", "10000")),
+                    services: int.Parse(Option(args, "--services", "1000")),
+                    runs: int.Parse(Option(args, "--runs", "20")));
                 break;
             default:
                 BenchmarkSwitcher.FromAssembly(typeof(BenchProgram).Assembly).Run(args);

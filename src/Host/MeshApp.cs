@@ -2,6 +2,7 @@ using Mesh.Host.Api.Consul;
 using Mesh.Host.Api.Mesh;
 using Mesh.Host.Configuration;
 using Mesh.Host.Observability;
+using Mesh.Nginx;
 using Mesh.Projections;
 using Mesh.Registry;
 using Mesh.Registry.Health;
@@ -49,6 +50,7 @@ public static class MeshApp
         builder.Services.AddMeshProjections(builder.Configuration, dataDir);
         builder.Services.AddMeshHealthChecks(builder.Configuration);
         builder.Services.AddMeshDockerSource(builder.Configuration);
+        builder.Services.AddMeshNginx(builder.Configuration);
         builder.Services.AddMeshObservability();
         builder.Services.AddMeshConsulApi();
 

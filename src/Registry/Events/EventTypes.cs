@@ -17,6 +17,8 @@ public static class EventTypes
         ("ObservationRejected", typeof(ObservationRejected)),
         ("EnvironmentDefined", typeof(EnvironmentDefined)),
         ("SourceReconciled", typeof(SourceReconciled)),
+        ("NginxConfigApplied", typeof(NginxConfigApplied)),
+        ("NginxConfigRejected", typeof(NginxConfigRejected)),
     ];
 
     private static readonly FrozenDictionary<string, Type> ByName = Known.ToFrozenDictionary(k => k.Name, k => k.Type);

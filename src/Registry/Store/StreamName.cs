@@ -17,5 +17,7 @@ public readonly record struct StreamName
 
     public static StreamName ForSource(string source, string node) => new($"source-{source}-{node}");
 
+    public static StreamName ForNginx(string target) => new($"nginx-{target}");
+
     public override string ToString() => Value;
 }

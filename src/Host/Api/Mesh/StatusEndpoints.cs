@@ -1,3 +1,4 @@
+using Mesh.Nginx;
 using Mesh.Projections.Feed;
 using Mesh.Registry.Sources.Docker;
 using Mesh.Registry.Store;
@@ -19,13 +20,19 @@ internal static class StatusEndpoints
             var projection = feed.Current.Position;
             var sources = new Dictionary<string, object>();
             if (services.GetService<DockerSourceStatus>() is { } docker) sources["docker"] = docker.Current;
+            var consumers = new Dictionary<string, object>
+            {
+                ["projection"] = new { Position = projection, Lag = head - projection },
+            };
+            if (services.GetService<NginxStatus>() is { } nginx)
+            {
+                foreach (var (target, s) in nginx.Targets)
+                    consumers[$"nginx-{target}"] = new { s.Position, s.Hash, s.AppliedAt, s.Reloads, s.LastError };
+            }
             return Results.Json(new
             {
                 StoreHead = head,
-                Consumers = new Dictionary<string, object>
-                {
-                    ["projection"] = new { Position = projection, Lag = head - projection },
-                },
+                Consumers = consumers,
                 Sources = sources,
             });
         });
