@@ -102,7 +102,7 @@ internal sealed partial class NginxInstance : IAsyncDisposable
         try { System.IO.Directory.Delete(Directory, recursive: true); } catch (IOException) { /* a worker still exiting */ }
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
