@@ -89,6 +89,12 @@ internal sealed partial class MarathonSource : BackgroundService
                 _status.Update(s => s with { Connected = false, LastError = $"{url}: {e.Message}", Failures = s.Failures + 1 });
                 Log.ConnectionFailed(_logger, url, e.Message);
             }
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            {
+                // Anything else (the store refusing a write, ...) must not end the source: start over.
+                _status.Update(s => s with { Connected = false, LastError = $"{url}: {e.Message}", Failures = s.Failures + 1 });
+                Log.Failed(_logger, url, e);
+            }
             index++;
             try
             {
@@ -147,7 +153,7 @@ internal sealed partial class MarathonSource : BackgroundService
             {
                 await ReconcileAsync(leader, Periodic, ct).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is HttpRequestException or IOException or System.Text.Json.JsonException)
+            catch (Exception e) when (!ct.IsCancellationRequested)
             {
                 Log.ReconcileFailed(_logger, leader, e.Message);
             }
@@ -344,6 +350,9 @@ internal sealed partial class MarathonSource : BackgroundService
 
         [LoggerMessage(EventId = 1407, Level = LogLevel.Warning, Message = "Marathon: task {TaskId} runs for app {AppId}, which the leader does not list; the next reconcile registers it")]
         public static partial void UnknownApp(ILogger logger, string appId, string taskId);
+
+        [LoggerMessage(EventId = 1409, Level = LogLevel.Error, Message = "Marathon: following {Url} failed; starting over")]
+        public static partial void Failed(ILogger logger, string url, Exception exception);
 
         [LoggerMessage(EventId = 1408, Level = LogLevel.Debug, Message = "Marathon: fetching app {AppId} failed: {Error}")]
         public static partial void AppFetchFailed(ILogger logger, string appId, string error);

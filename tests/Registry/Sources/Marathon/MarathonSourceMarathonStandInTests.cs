@@ -122,6 +122,22 @@ public sealed class MarathonSourceMarathonStandInTests
     }
 
     [Fact]
+    public async Task AppListingFails_SourceRetries_RegistersOnceTheLeaderAnswers()
+    {
+        await using var marathon = await MarathonStandIn.StartAsync();
+        marathon.AppsJson = MarathonFixtures.Read("apps-embed-tasks-vhost.json");
+        marathon.AppsFailing = true;
+        await using var bed = new MarathonSourceTestBed();
+        await bed.StartAsync(false, marathon.Url);
+
+        await bed.UntilAsync(() => bed.Status.Current.Failures >= 2, "repeated failed reconciles");
+        Assert.Empty(bed.RegisteredTasks());
+        marathon.AppsFailing = false;
+
+        await bed.UntilAsync(() => bed.RegisteredTasks().Length == 1, "the task registered once the listing works");
+    }
+
+    [Fact]
     public async Task GarbageLineInTheStream_Rejected_NextEventsStillApply()
     {
         await using var marathon = await MarathonStandIn.StartAsync();

@@ -37,7 +37,9 @@ internal sealed class MarathonSourceTestBed : IAsyncDisposable
 
     public MarathonSourceStatus Status { get; private set; } = new([], "marathon");
 
-    public async Task StartAsync(params string[] urls)
+    public Task StartAsync(params string[] urls) => StartAsync(true, urls);
+
+    public async Task StartAsync(bool untilReconciled, params string[] urls)
     {
         var options = new MarathonSourceOptions { Urls = [.. urls], MaxBackoff = TimeSpan.FromMilliseconds(200) };
         Assert.Empty(options.Validate());
@@ -45,7 +47,7 @@ internal sealed class MarathonSourceTestBed : IAsyncDisposable
         _source = new MarathonSource(Options.Create(options), Registry, View, Store, Status, TimeProvider.System,
             new TestOutputLogger<MarathonSource>());
         await _source.StartAsync(TestContext.Current.CancellationToken);
-        await UntilAsync(() => Status.Current.Reconciles > 0, "the first reconcile");
+        if (untilReconciled) await UntilAsync(() => Status.Current.Reconciles > 0, "the first reconcile");
     }
 
     public InstanceState? Find(string taskId) => View.Find(MarathonMapper.InstanceId(taskId));

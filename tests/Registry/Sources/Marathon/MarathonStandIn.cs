@@ -33,6 +33,9 @@ internal sealed class MarathonStandIn : IAsyncDisposable
     /// <summary>When set, <c>/v2/events</c> answers 307 to this URL (same path and query), as a standby does.</summary>
     public string? RedirectTo { get; set; }
 
+    /// <summary>When set, <c>/v2/apps</c> answers 502, as a master does while leadership is in flux.</summary>
+    public bool AppsFailing { get; set; }
+
     /// <summary>Event streams opened since start (a reconnect opens another).</summary>
     public int StreamsOpened { get; private set; }
 
@@ -46,7 +49,9 @@ internal sealed class MarathonStandIn : IAsyncDisposable
         var app = builder.Build();
         var standIn = new MarathonStandIn(app);
         app.MapGet("/v2/events", standIn.EventsAsync);
-        app.MapGet("/v2/apps", () => Results.Text(standIn.AppsJson, "application/json"));
+        app.MapGet("/v2/apps", () => standIn.AppsFailing
+            ? Results.Text("Could not determine the current leader", statusCode: StatusCodes.Status502BadGateway)
+            : Results.Text(standIn.AppsJson, "application/json"));
         app.MapGet("/v2/apps/{**id}", (string id) => standIn.App(id));
         await app.StartAsync(TestContext.Current.CancellationToken);
         standIn.Url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
