@@ -178,7 +178,7 @@ internal sealed partial class MarathonSource : BackgroundService
                     return;
                 case MarathonObservations observations:
                     foreach (var observation in observations.Observations)
-                        await _handler.HandleAsync(observation, ct).ConfigureAwait(false);
+                        await _handler.HandleAsync(ResolveInstance(observation), ct).ConfigureAwait(false);
                     break;
                 case MarathonAppTerminated terminated:
                     await CatchUpViewAsync(ct).ConfigureAwait(false);
@@ -297,6 +297,18 @@ internal sealed partial class MarathonSource : BackgroundService
         {
             _gate.Release();
         }
+    }
+
+    // Newer Marathons name instances `app.instance-{uuid}` and their tasks `app.instance-{uuid}._app.{n}`: an
+    // instance event reaches the registered task that instance runs.
+    private Observation ResolveInstance(Observation observation)
+    {
+        var registered = Registered().ToArray();
+        if (registered.Any(i => i.InstanceId == observation.InstanceId)) return observation;
+        var prefix = observation.InstanceId + ".";
+        return registered.FirstOrDefault(i => i.InstanceId.StartsWith(prefix, StringComparison.Ordinal)) is { } task
+            ? observation with { InstanceId = task.InstanceId }
+            : observation;
     }
 
     private IEnumerable<InstanceState> Registered() =>

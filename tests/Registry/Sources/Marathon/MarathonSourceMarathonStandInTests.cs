@@ -60,6 +60,27 @@ public sealed class MarathonSourceMarathonStandInTests
     }
 
     [Fact]
+    public async Task InstanceEventsOfNewerMarathon_ReachTheTaskTheInstanceRuns()
+    {
+        await using var marathon = await MarathonStandIn.StartAsync();
+        marathon.AppsJson = CartApp;
+        await using var bed = new MarathonSourceTestBed();
+        await bed.StartAsync(marathon.Url);
+        const string Task = "shop_cart.instance-c7c311a4._app.1";
+
+        marathon.Send("status_update_event", Status(Task, "TASK_RUNNING"));
+        await bed.UntilAsync(() => bed.Find(Task) is not null, "the task registered");
+        marathon.Send("instance_health_changed_event",
+            """{"instanceId":"shop_cart.instance-c7c311a4","healthy":true,"runSpecId":"/shop/cart","timestamp":"2024-01-01T00:00:01.000Z","eventType":"instance_health_changed_event"}""");
+        await bed.UntilAsync(() => bed.Find(Task)?.Status == HealthStatus.Passing, "the instance's health on its task");
+
+        marathon.Send("instance_changed_event",
+            """{"instanceId":"shop_cart.instance-c7c311a4","condition":"Killed","runSpecId":"/shop/cart","host":"10.1.1.1","timestamp":"2024-01-01T00:00:02.000Z","eventType":"instance_changed_event"}""");
+        await bed.UntilAsync(() => bed.Find(Task) is null, "the task deregistered with its instance");
+        Assert.Equal("Killed", Assert.IsType<InstanceDeregistered>((await EventsAsync(bed, Task))[^1]).Reason);
+    }
+
+    [Fact]
     public async Task StreamDiesWhileTasksChange_Reconnects_ReconcileFixesTheRegistry()
     {
         await using var marathon = await MarathonStandIn.StartAsync();
