@@ -16,7 +16,23 @@ public sealed record MarathonApp(
     string Id,
     IReadOnlyDictionary<string, string>? Labels,
     IReadOnlyList<JsonElement>? HealthChecks,
-    IReadOnlyList<MarathonTask>? Tasks);
+    IReadOnlyList<MarathonTask>? Tasks,
+    IReadOnlyList<MarathonPort>? PortDefinitions = null,
+    MarathonContainer? Container = null)
+{
+    /// <summary>The app's ports in index order (<c>portDefinitions</c>, else the container's port mappings).</summary>
+    public IReadOnlyList<MarathonPort> Ports =>
+        PortDefinitions is { Count: > 0 } definitions ? definitions
+        : Container?.PortMappings is { Count: > 0 } mappings ? mappings
+        : Container?.Docker?.PortMappings ?? [];
+}
+
+/// <summary>A port definition or port mapping: only its labels matter here.</summary>
+public sealed record MarathonPort(IReadOnlyDictionary<string, string>? Labels);
+
+public sealed record MarathonContainer(IReadOnlyList<MarathonPort>? PortMappings, MarathonDocker? Docker);
+
+public sealed record MarathonDocker(IReadOnlyList<MarathonPort>? PortMappings);
 
 public sealed record MarathonTask(
     string Id,

@@ -35,25 +35,45 @@ public static class MarathonMapper
         return at < 0 ? instanceId : string.Concat(instanceId.AsSpan(0, at + 1), instanceId.AsSpan(at + ".marathon-".Length));
     }
 
+    public const string PortIndexMeta = "marathon-port-index";
+
+    /// <summary>
+    /// The task's instances: one, or one per port (<c>marathon:{task id}:{port index}</c>) when the app has no
+    /// <c>mesh.service</c> label and its ports carry their own <c>mesh.service</c> labels. Empty when ignored.
+    /// </summary>
+    public static IReadOnlyList<Observation> MapAll(MarathonApp app, MarathonTask task, string node, string? group)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var ports = app.Ports;
+        var named = Enumerable.Range(0, ports.Count)
+            .Where(i => ports[i].Labels is { } l && Label(l, MarathonLabels.Service) is not null)
+            .ToArray();
+        if (named.Length == 0 || Label(app.Labels ?? ImmutableDictionary<string, string>.Empty, MarathonLabels.Service) is not null)
+            return Map(app, task, node, group) is { } one ? [one] : [];
+        return [.. named.Select(i => Map(app, task, node, group, i)).OfType<Observation>()];
+    }
+
     /// <param name="group">Mesh:Sources:Marathon:Group; when set, apps of another HAPROXY_GROUP get no routes.</param>
-    public static Observation? Map(MarathonApp app, MarathonTask task, string node, string? group)
+    /// <param name="portIndex">The port whose own <c>mesh.service</c> label names the service; null for the task's one service.</param>
+    public static Observation? Map(MarathonApp app, MarathonTask task, string node, string? group, int? portIndex = null)
     {
         ArgumentNullException.ThrowIfNull(app);
         ArgumentNullException.ThrowIfNull(task);
         var labels = app.Labels ?? ImmutableDictionary<string, string>.Empty;
-        var instanceId = InstanceId(task.Id);
+        var instanceId = portIndex is { } index ? $"{InstanceId(task.Id)}:{index}" : InstanceId(task.Id);
         var reasons = new List<string>();
 
         if (Label(labels, MarathonLabels.Ignore) is { } ignore && ignore.Trim().ToLowerInvariant() is "true" or "1" or "t") return null;
 
-        var service = Label(labels, MarathonLabels.Service) ?? MarathonServiceNames.FromAppId(app.Id);
+        var portService = portIndex is { } i && app.Ports[i].Labels is { } portLabels ? Label(portLabels, MarathonLabels.Service) : null;
+        var service = portService ?? Label(labels, MarathonLabels.Service) ?? MarathonServiceNames.FromAppId(app.Id);
         if (DnsLabel.Explain($"service name (app '{app.Id}')", service) is { } serviceProblem) reasons.Add(serviceProblem);
 
         var env = Label(labels, MarathonLabels.Env) ?? DnsLabel.DefaultEnvironment;
         if (DnsLabel.Explain($"environment (label {MarathonLabels.Env})", env) is { } envProblem) reasons.Add(envProblem);
 
-        var (address, port) = Endpoint(labels, task, reasons);
-        var routes = Routes(labels, group, reasons);
+        var (address, port) = Endpoint(labels, task, portIndex ?? 0, reasons);
+        var routes = Routes(labels, group, portIndex, reasons);
         var checks = Checks(app);
 
         if (reasons.Count > 0) return new InstanceInvalid(instanceId, Source, string.Join("; ", reasons));
@@ -61,6 +81,7 @@ public static class MarathonMapper
         var meta = ImmutableSortedDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
         meta[AppIdMeta] = app.Id;
         meta[TaskIdMeta] = task.Id;
+        if (portIndex is { } p) meta[PortIndexMeta] = p.ToString(System.Globalization.CultureInfo.InvariantCulture);
         if (Label(labels, MarathonLabels.HaproxyGroup) is { } haproxyGroup) meta[HaproxyGroupMeta] = haproxyGroup;
 
         return new InstanceSeen(instanceId, Source, service, env, address, port, Tags(labels), meta.ToImmutable(),
@@ -78,9 +99,9 @@ public static class MarathonMapper
         labels.TryGetValue(key, out var value) && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null;
 
     // mesh.address wins; else the task's first IP (IP-per-task) when it has no host ports; else host + ports[0].
-    private static (string Address, int Port) Endpoint(IReadOnlyDictionary<string, string> labels, MarathonTask task, List<string> reasons)
+    private static (string Address, int Port) Endpoint(IReadOnlyDictionary<string, string> labels, MarathonTask task, int portIndex, List<string> reasons)
     {
-        var port = task.Ports is { Count: > 0 } ports ? ports[0] : 0;
+        var port = task.Ports is { } ports && ports.Count > portIndex ? ports[portIndex] : 0;
         var taskIp = task.IpAddresses?.FirstOrDefault(ip => !string.IsNullOrEmpty(ip.IpAddress))?.IpAddress;
         string? address;
         if (Label(labels, MarathonLabels.Address) is { } fixedAddress)
@@ -113,7 +134,8 @@ public static class MarathonMapper
 
     // mesh.route.host / mesh.route.path, and marathon-lb's HAPROXY_{n}_VHOST (path "/"). None for an app of another
     // HAPROXY_GROUP when a group is configured: it stays registered (DNS), just not routed.
-    private static ImmutableArray<RouteSpec> Routes(IReadOnlyDictionary<string, string> labels, string? group, List<string> reasons)
+    // A per-port service takes only its own port's HAPROXY_{n}_VHOST.
+    private static ImmutableArray<RouteSpec> Routes(IReadOnlyDictionary<string, string> labels, string? group, int? portIndex, List<string> reasons)
     {
         if (!string.IsNullOrEmpty(group) && !string.Equals(Label(labels, MarathonLabels.HaproxyGroup), group, StringComparison.Ordinal))
             return [];
@@ -123,7 +145,8 @@ public static class MarathonMapper
         AddHosts(Label(labels, MarathonLabels.RouteHost), MarathonLabels.RouteHost, path, routes, reasons);
         foreach (var (key, value) in labels.OrderBy(l => l.Key, StringComparer.Ordinal))
         {
-            if (IsVhostKey(key)) AddHosts(value, key, "/", routes, reasons);
+            if (IsVhostKey(key) && (portIndex is null || key == $"{MarathonLabels.HaproxyVhostPrefix}{portIndex}{MarathonLabels.HaproxyVhostSuffix}"))
+                AddHosts(value, key, "/", routes, reasons);
         }
         return [.. routes.Distinct()];
     }

@@ -177,8 +177,8 @@ internal sealed partial class MarathonSource : BackgroundService
                     Log.Ignored(_logger, ignored.EventType, ignored.Why);
                     return;
                 case MarathonObservations observations:
-                    foreach (var observation in observations.Observations)
-                        await _handler.HandleAsync(ResolveInstance(observation), ct).ConfigureAwait(false);
+                    foreach (var observation in observations.Observations.SelectMany(ResolveInstance))
+                        await _handler.HandleAsync(observation, ct).ConfigureAwait(false);
                     break;
                 case MarathonAppTerminated terminated:
                     await CatchUpViewAsync(ct).ConfigureAwait(false);
@@ -219,18 +219,23 @@ internal sealed partial class MarathonSource : BackgroundService
         await RegisterAsync(app, task, payload, ct).ConfigureAwait(false);
     }
 
-    private async Task<ObservationResult?> RegisterAsync(MarathonApp app, MarathonTask task, string? payload, CancellationToken ct)
+    // Registers the task's instances (one, or one per port); returns each one's id and result.
+    private async Task<List<(string InstanceId, ObservationResult Result)>> RegisterAsync(MarathonApp app, MarathonTask task, string? payload, CancellationToken ct)
     {
-        if (MarathonMapper.Map(app, task, _options.Node, _options.Group) is not { } observation) return null;
+        var results = new List<(string, ObservationResult)>();
         var metadata = new EventMetadata(_clock.GetUtcNow(), null, $"{task.Id}:TASK_RUNNING", payload);
-        var result = await _handler.HandleAsync(observation with { Metadata = metadata }, ct).ConfigureAwait(false);
-        if (observation is InstanceSeen { Checks.Length: > 0 } && task.HealthCheckResults is { Count: > 0 })
+        foreach (var observation in MarathonMapper.MapAll(app, task, _options.Node, _options.Group))
         {
-            var status = MarathonMapper.HealthOf(task);
-            await _handler.HandleAsync(new CheckReported(observation.InstanceId, MarathonMapper.Source, MarathonMapper.HealthCheckId,
-                status, status == HealthStatus.Passing ? MarathonEvents.HealthyOutput : MarathonEvents.UnhealthyOutput) { Metadata = metadata }, ct).ConfigureAwait(false);
+            var result = await _handler.HandleAsync(observation with { Metadata = metadata }, ct).ConfigureAwait(false);
+            results.Add((observation.InstanceId, result));
+            if (observation is InstanceSeen { Checks.Length: > 0 } && task.HealthCheckResults is { Count: > 0 })
+            {
+                var status = MarathonMapper.HealthOf(task);
+                await _handler.HandleAsync(new CheckReported(observation.InstanceId, MarathonMapper.Source, MarathonMapper.HealthCheckId,
+                    status, status == HealthStatus.Passing ? MarathonEvents.HealthyOutput : MarathonEvents.UnhealthyOutput) { Metadata = metadata }, ct).ConfigureAwait(false);
+            }
         }
-        return result;
+        return results;
     }
 
     private async Task<MarathonApp?> FetchAppAsync(string leader, string appId, CancellationToken ct)
@@ -268,12 +273,12 @@ internal sealed partial class MarathonSource : BackgroundService
             {
                 foreach (var task in (app.Tasks ?? []).Where(MarathonMapper.IsRunning))
                 {
-                    var id = MarathonMapper.InstanceId(task.Id);
-                    running.Add(id);
-                    var result = await RegisterAsync(app, task, null, ct).ConfigureAwait(false);
-                    if (result is null) continue;
-                    if (result.IsRejected) rejected++;
-                    else if (!before.Contains(id) && result.EventCount > 0) registered++;
+                    foreach (var (id, result) in await RegisterAsync(app, task, null, ct).ConfigureAwait(false))
+                    {
+                        running.Add(id);
+                        if (result.IsRejected) rejected++;
+                        else if (!before.Contains(id) && result.EventCount > 0) registered++;
+                    }
                 }
             }
             foreach (var gone in before.Where(id => !running.Contains(id)))
@@ -299,16 +304,19 @@ internal sealed partial class MarathonSource : BackgroundService
         }
     }
 
-    // Newer Marathons name instances `app.instance-{uuid}` and their tasks `app.instance-{uuid}._app.{n}`: an
-    // instance event reaches the registered task that instance runs.
-    private Observation ResolveInstance(Observation observation)
+    // Newer Marathons name instances `app.instance-{uuid}` and their tasks `app.instance-{uuid}._app.{n}`, and a
+    // task with one service per port is registered as `{task}:{port index}`: an event about the instance or task
+    // reaches every registered instance it stands for.
+    private IEnumerable<Observation> ResolveInstance(Observation observation)
     {
         var registered = Registered().ToArray();
-        if (registered.Any(i => i.InstanceId == observation.InstanceId)) return observation;
-        var prefix = observation.InstanceId + ".";
-        return registered.FirstOrDefault(i => i.InstanceId.StartsWith(prefix, StringComparison.Ordinal)) is { } task
-            ? observation with { InstanceId = task.InstanceId }
-            : observation;
+        if (registered.Any(i => i.InstanceId == observation.InstanceId)) return [observation];
+        var matches = registered
+            .Where(i => i.InstanceId.StartsWith(observation.InstanceId + ".", StringComparison.Ordinal)
+                || i.InstanceId.StartsWith(observation.InstanceId + ":", StringComparison.Ordinal))
+            .Select(i => observation with { InstanceId = i.InstanceId })
+            .ToArray();
+        return matches.Length > 0 ? matches : [observation];
     }
 
     private IEnumerable<InstanceState> Registered() =>

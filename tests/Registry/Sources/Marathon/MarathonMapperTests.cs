@@ -139,6 +139,40 @@ public sealed class MarathonMapperTests
             MarathonAppList.Parse(MarathonFixtures.Read("apps-embed-tasks-vhost.json")).Apps![0].Tasks![0]).Routes);
 
     [Fact]
+    public void MapAll_PortsWithTheirOwnServiceLabels_OneInstancePerNamedPort()
+    {
+        var app = App(labels: new() { ["HAPROXY_0_VHOST"] = "web.example.org", ["HAPROXY_1_VHOST"] = "admin.example.org" }) with
+        {
+            PortDefinitions = [new(new Dictionary<string, string> { ["mesh.service"] = "web" }), new(null), new(new Dictionary<string, string> { ["mesh.service"] = "admin" })],
+        };
+        var task = Task1 with { Ports = [31000, 31001, 31002] };
+
+        var seen = MarathonMapper.MapAll(app, task, "marathon", null).Cast<InstanceSeen>().ToArray();
+
+        Assert.Equal(["marathon:app.1:0 web 31000 web.example.org", "marathon:app.1:2 admin 31002 "],
+            seen.Select(s => $"{s.InstanceId} {s.Service} {s.Port} {string.Join(',', s.Routes.Select(r => r.Host))}"));
+        Assert.Equal("2", seen[1].Meta[MarathonMapper.PortIndexMeta]);
+    }
+
+    [Fact]
+    public void MapAll_AppServiceLabelWinsOverPortLabels_OneInstance()
+    {
+        var app = App(labels: new() { ["mesh.service"] = "shop" }) with
+        {
+            Container = new MarathonContainer([new(new Dictionary<string, string> { ["mesh.service"] = "web" })], null),
+        };
+
+        var seen = Assert.IsType<InstanceSeen>(Assert.Single(MarathonMapper.MapAll(app, Task1, "marathon", null)));
+
+        Assert.Equal("marathon:app.1", seen.InstanceId);
+        Assert.Equal("shop", seen.Service);
+    }
+
+    [Fact]
+    public void MapAll_NoPortLabels_TheOneInstance() =>
+        Assert.Equal("marathon:app.1", Assert.Single(MarathonMapper.MapAll(App(), Task1, "marathon", null)).InstanceId);
+
+    [Fact]
     public void HealthOf_AllAlive_PassingElseCritical()
     {
         Assert.Equal(HealthStatus.Passing, MarathonMapper.HealthOf(Task1 with { HealthCheckResults = [new(true), new(true)] }));

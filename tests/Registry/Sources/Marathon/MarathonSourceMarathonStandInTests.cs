@@ -81,6 +81,26 @@ public sealed class MarathonSourceMarathonStandInTests
     }
 
     [Fact]
+    public async Task PortsCarryingDifferentServices_OneInstancePerPort_AllGoWithTheTask()
+    {
+        await using var marathon = await MarathonStandIn.StartAsync();
+        marathon.AppsJson = """
+            {"apps":[{"id":"/shop/cart","labels":{},"portDefinitions":[{"port":10000,"labels":{"mesh.service":"web"}},{"port":10001,"labels":{"mesh.service":"metrics"}}],"tasks":[
+              {"id":"cart.1","appId":"/shop/cart","host":"10.1.1.1","ports":[31000,31001],"state":"TASK_RUNNING"}]}]}
+            """;
+        await using var bed = new MarathonSourceTestBed();
+        await bed.StartAsync(marathon.Url);
+        await bed.UntilAsync(() => bed.RegisteredTasks().Length == 2, "both port services registered");
+        Assert.Equal(["cart.1:0", "cart.1:1"], bed.RegisteredTasks());
+        Assert.Equal("metrics", bed.Find("cart.1:1")!.Registration!.Service);
+        Assert.Equal(31001, bed.Find("cart.1:1")!.Registration!.Port);
+
+        marathon.Send("status_update_event", Status("cart.1", "TASK_FAILED"));
+
+        await bed.UntilAsync(() => bed.RegisteredTasks().Length == 0, "both deregistered with the task");
+    }
+
+    [Fact]
     public async Task StreamDiesWhileTasksChange_Reconnects_ReconcileFixesTheRegistry()
     {
         await using var marathon = await MarathonStandIn.StartAsync();
