@@ -123,6 +123,24 @@ public sealed class MarathonSourceMarathonStandInTests
     }
 
     [Fact]
+    public async Task EventsMissedWhileConnected_PeriodicReconcileFixesAndCountsThem()
+    {
+        await using var marathon = await MarathonStandIn.StartAsync();
+        marathon.AppsJson = MarathonFixtures.Read("apps-embed-tasks.json");
+        await using var bed = new MarathonSourceTestBed();
+        await bed.StartAsync(true, o => o.ReconcileInterval = TimeSpan.FromMilliseconds(50), marathon.Url);
+        await bed.UntilAsync(() => bed.RegisteredTasks().Length == 3, "three tasks registered");
+        var opened = marathon.StreamsOpened;
+
+        marathon.AppsJson = MarathonFixtures.Read("apps-embed-tasks-vhost.json");
+
+        await bed.UntilAsync(() => bed.RegisteredTasks().Length == 1, "the periodic reconcile applied the new listing");
+        await bed.UntilAsync(() => bed.Status.Current.FixedTotal >= 4 + 3, "the fixes counted");
+        Assert.Equal(opened, marathon.StreamsOpened);
+        Assert.Equal(MarathonSource.Periodic, bed.Status.Current.LastReconcile!.Trigger);
+    }
+
+    [Fact]
     public async Task LeaderChangesMidStream_StandbyRedirects_ConvergesToTheNewLeadersApps()
     {
         await using var oldLeader = await MarathonStandIn.StartAsync();

@@ -39,9 +39,12 @@ internal sealed class MarathonSourceTestBed : IAsyncDisposable
 
     public Task StartAsync(params string[] urls) => StartAsync(true, urls);
 
-    public async Task StartAsync(bool untilReconciled, params string[] urls)
+    public Task StartAsync(bool untilReconciled, params string[] urls) => StartAsync(untilReconciled, null, urls);
+
+    public async Task StartAsync(bool untilReconciled, Action<MarathonSourceOptions>? configure, params string[] urls)
     {
         var options = new MarathonSourceOptions { Urls = [.. urls], MaxBackoff = TimeSpan.FromMilliseconds(200) };
+        configure?.Invoke(options);
         Assert.Empty(options.Validate());
         Status = new MarathonSourceStatus(options.Urls, options.Node);
         _source = new MarathonSource(Options.Create(options), Registry, View, Store, Status, TimeProvider.System,
