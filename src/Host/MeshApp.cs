@@ -7,6 +7,7 @@ using Mesh.Projections;
 using Mesh.Registry;
 using Mesh.Registry.Health;
 using Mesh.Registry.Sources.Docker;
+using Mesh.Registry.Sources.Marathon;
 using Microsoft.Extensions.Options;
 
 namespace Mesh.Host;
@@ -50,6 +51,7 @@ public static class MeshApp
         builder.Services.AddMeshProjections(builder.Configuration, dataDir);
         builder.Services.AddMeshHealthChecks(builder.Configuration);
         builder.Services.AddMeshDockerSource(builder.Configuration);
+        builder.Services.AddMeshMarathonSource(builder.Configuration);
         builder.Services.AddMeshNginx(builder.Configuration);
         builder.Services.AddMeshObservability();
         builder.Services.AddMeshConsulApi();

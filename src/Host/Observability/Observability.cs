@@ -1,5 +1,6 @@
 using Mesh.Projections.Feed;
 using Mesh.Registry.Sources.Docker;
+using Mesh.Registry.Sources.Marathon;
 using Mesh.Registry.Store;
 using Prometheus;
 
@@ -39,6 +40,8 @@ internal static class Observability
             // Resolved here, not at startup: creating it reads (and so validates) the source's options.
             if (app.Services.GetService<DockerSourceStatus>() is { } docker)
                 metrics.SourceReconcileFixed.WithLabels("docker").IncTo(docker.Current.FixedTotal);
+            if (app.Services.GetService<MarathonSourceStatus>() is { } marathon)
+                metrics.SourceReconcileFixed.WithLabels("marathon").IncTo(marathon.Current.FixedTotal);
         });
 
         // Routing first, so that requests are labelled with their route pattern rather than their raw path.

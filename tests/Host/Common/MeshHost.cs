@@ -36,7 +36,9 @@ internal sealed class MeshHost : IAsyncDisposable
 
     public RegistryFeed Feed => App.Services.GetRequiredService<RegistryFeed>();
 
-    public static async Task<MeshHost> StartAsync(string? token = null)
+    /// <param name="token">Mesh:Api:Token.</param>
+    /// <param name="extra">More settings (a source to run, ...).</param>
+    public static async Task<MeshHost> StartAsync(string? token = null, IReadOnlyDictionary<string, string?>? extra = null)
     {
         var dataDir = Path.Combine(Path.GetTempPath(), "mesh-host-tests", Guid.NewGuid().ToString("N"));
         var settings = new Dictionary<string, string?>
@@ -47,6 +49,7 @@ internal sealed class MeshHost : IAsyncDisposable
             ["Mesh:Api:Token"] = token,
             ["Logging:LogLevel:Default"] = "Warning",
         };
+        foreach (var (key, value) in extra ?? new Dictionary<string, string?>()) settings[key] = value;
         var app = MeshApp.Build([], b => b.Configuration.AddInMemoryCollection(settings));
         await app.StartAsync(TestContext.Current.CancellationToken);
         // Kestrel resolved port 0 when it bound; the addresses feature has the real port.

@@ -1,6 +1,7 @@
 using Mesh.Nginx;
 using Mesh.Projections.Feed;
 using Mesh.Registry.Sources.Docker;
+using Mesh.Registry.Sources.Marathon;
 using Mesh.Registry.Store;
 
 namespace Mesh.Host.Api.Mesh;
@@ -20,6 +21,7 @@ internal static class StatusEndpoints
             var projection = feed.Current.Position;
             var sources = new Dictionary<string, object>();
             if (services.GetService<DockerSourceStatus>() is { } docker) sources["docker"] = docker.Current;
+            if (services.GetService<MarathonSourceStatus>() is { } marathon) sources["marathon"] = marathon.Current;
             var consumers = new Dictionary<string, object>
             {
                 ["projection"] = new { Position = projection, Lag = head - projection },

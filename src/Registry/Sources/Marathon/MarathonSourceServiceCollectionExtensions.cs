@@ -1,0 +1,42 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Mesh.Registry.Sources.Marathon;
+
+public static class MarathonSourceServiceCollectionExtensions
+{
+    /// <summary>
+    /// The Marathon source, when <c>Mesh:Sources:Marathon:Urls</c> lists at least one master (its settings are
+    /// validated at start, each problem naming its key), with its <see cref="MarathonSourceStatus"/>. Needs the
+    /// registry, an <see cref="Instances.IInstanceView"/> (the projections provide it) and the event store.
+    /// </summary>
+    public static IServiceCollection AddMeshMarathonSource(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var section = configuration.GetSection(MarathonSourceOptions.Section);
+        services.AddOptions<MarathonSourceOptions>().Bind(section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<MarathonSourceOptions>, Validator>();
+        if (section.GetSection(nameof(MarathonSourceOptions.Urls)).GetChildren().All(c => string.IsNullOrWhiteSpace(c.Value))) return services;
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<MarathonSourceOptions>>().Value;
+            return new MarathonSourceStatus(options.Urls, options.Node);
+        });
+        services.AddSingleton<MarathonSource>();
+        services.AddHostedService(sp => sp.GetRequiredService<MarathonSource>());
+        return services;
+    }
+
+    private sealed class Validator : IValidateOptions<MarathonSourceOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, MarathonSourceOptions options)
+        {
+            var errors = options.Validate();
+            return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+        }
+    }
+}
