@@ -17,6 +17,7 @@ public static class EventTypes
         ("ObservationRejected", typeof(ObservationRejected)),
         ("EnvironmentDefined", typeof(EnvironmentDefined)),
         ("SourceReconciled", typeof(SourceReconciled)),
+        ("SourceFactRecorded", typeof(SourceFactRecorded)),
         ("NginxConfigApplied", typeof(NginxConfigApplied)),
         ("NginxConfigRejected", typeof(NginxConfigRejected)),
     ];

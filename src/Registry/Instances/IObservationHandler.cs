@@ -10,6 +10,9 @@ public interface IObservationHandler
     /// <summary>Records a source's reconcile summary; returns its position in the log.</summary>
     Task<long> RecordReconcileAsync(Events.SourceReconciled summary, CancellationToken ct = default);
 
+    /// <summary>Records a source fact kept for forensics only; returns its position in the log.</summary>
+    Task<long> RecordSourceFactAsync(Events.SourceFactRecorded fact, Events.EventMetadata metadata, CancellationToken ct = default);
+
     /// <summary>
     /// Defines environment <paramref name="name"/> with <paramref name="fallback"/> (<c>EnvironmentDefined</c> on
     /// stream <c>env-{name}</c>). Idempotent: the same definition again appends nothing (position 0). An invalid

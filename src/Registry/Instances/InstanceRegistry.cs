@@ -67,13 +67,21 @@ public sealed partial class InstanceRegistry(IEventStore store, TimeProvider clo
         }
     }
 
-    public async Task<long> RecordReconcileAsync(SourceReconciled summary, CancellationToken ct = default)
+    public Task<long> RecordReconcileAsync(SourceReconciled summary, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(summary);
-        var result = await store.AppendAsync(StreamName.ForSource(summary.Source, summary.Node), ExpectedVersion.Any, [new EventData(summary)], ct)
-            .ConfigureAwait(false);
-        return result.Position;
+        return AppendToSourceAsync(summary.Source, summary.Node, new EventData(summary), ct);
     }
+
+    public Task<long> RecordSourceFactAsync(SourceFactRecorded fact, EventMetadata metadata, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(fact);
+        return AppendToSourceAsync(fact.Source, fact.Node, new EventData(fact, metadata), ct);
+    }
+
+    // A source's own stream only ever grows; nothing decides over it, so any version will do.
+    private async Task<long> AppendToSourceAsync(string source, string node, EventData data, CancellationToken ct) =>
+        (await store.AppendAsync(StreamName.ForSource(source, node), ExpectedVersion.Any, [data], ct).ConfigureAwait(false)).Position;
 
     public async Task<ObservationResult> DefineEnvironmentAsync(string name, string fallback, EventMetadata metadata, CancellationToken ct = default)
     {

@@ -17,8 +17,12 @@ public sealed record MarathonObservations(string EventType, IReadOnlyList<Observ
 /// <summary>The app was destroyed: every instance of it goes.</summary>
 public sealed record MarathonAppTerminated(string EventType, string AppId) : MarathonEvent(EventType);
 
-/// <summary>Deliberately ignored (counted): deployments, API calls, subscriptions, tasks not yet running...</summary>
-public sealed record MarathonIgnored(string EventType, string Why) : MarathonEvent(EventType);
+/// <summary>
+/// Deliberately ignored by the registry (counted): deployments, API calls, subscriptions, tasks not yet running...
+/// Deployment, group-change and API events still carry <see cref="Forensic"/>: they are kept in the log as
+/// <see cref="SourceFactRecorded"/>, so an operator can replay what was deployed when.
+/// </summary>
+public sealed record MarathonIgnored(string EventType, string Why, EventMetadata? Forensic = null) : MarathonEvent(EventType);
 
 /// <summary>Not understood: a data line that is not JSON, or an event without the fields its type needs.</summary>
 public sealed record MarathonMalformed(string EventType, string Reason) : MarathonEvent(EventType);
@@ -69,10 +73,16 @@ public static class MarathonEvents
                     ? new MarathonAppTerminated(type, appId)
                     : new MarathonMalformed(type, "no appId"),
                 "" => new MarathonMalformed(type, "no eventType"),
-                _ => new MarathonIgnored(type, IgnoreReason(type)),
+                _ => new MarathonIgnored(type, IgnoreReason(type), IsForensic(type) ? metadata : null),
             };
         }
     }
+
+    /// <summary>Events kept for forensics although they change no instance: deployments, group changes, API calls.</summary>
+    public static bool IsForensic(string type) =>
+        type.StartsWith("deployment", StringComparison.Ordinal)
+        || type.StartsWith("group_change", StringComparison.Ordinal)
+        || type == "api_post_event";
 
     private static string IgnoreReason(string type) => type switch
     {

@@ -175,6 +175,9 @@ internal sealed partial class MarathonSource : BackgroundService
                 case MarathonIgnored ignored:
                     _status.Update(s => s with { Ignored = s.Ignored + 1 });
                     Log.Ignored(_logger, ignored.EventType, ignored.Why);
+                    if (ignored.Forensic is { } metadata)
+                        await _handler.RecordSourceFactAsync(
+                            new SourceFactRecorded(MarathonMapper.Source, _options.Node, ignored.EventType, frame.Data), metadata, ct).ConfigureAwait(false);
                     return;
                 case MarathonObservations observations:
                     foreach (var observation in observations.Observations.SelectMany(ResolveInstance))

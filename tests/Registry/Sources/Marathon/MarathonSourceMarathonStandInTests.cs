@@ -235,4 +235,25 @@ public sealed class MarathonSourceMarathonStandInTests
             events.Add((IInstanceEvent)e.Event);
         return events;
     }
+    [Fact]
+    public async Task DeploymentAndApiEvents_ChangeNoInstance_ButAreKeptInTheLogForForensics()
+    {
+        await using var marathon = await MarathonStandIn.StartAsync();
+        marathon.AppsJson = CartApp;
+        await using var bed = new MarathonSourceTestBed();
+        await bed.StartAsync(marathon.Url);
+        var deployment = MarathonFixtures.Read(Path.Combine("events", "deployment_info.json")).ReplaceLineEndings("");
+        var apiPost = MarathonFixtures.Read(Path.Combine("events", "api_post_event.json")).ReplaceLineEndings("");
+
+        marathon.Send("deployment_info", deployment);
+        marathon.Send("api_post_event", apiPost);
+        marathon.Send("status_update_event", Status("cart.1", "TASK_RUNNING"));
+        await bed.UntilAsync(() => bed.Find("cart.1") is not null, "cart.1 registered after the two recorded events");
+
+        var facts = new List<SourceFactRecorded>();
+        await foreach (var e in bed.Store.ReadStreamAsync(StreamName.ForSource(MarathonMapper.Source, bed.Status.Current.Node), 0, TestContext.Current.CancellationToken))
+            if (e.Event is SourceFactRecorded fact) facts.Add(fact);
+        Assert.Equal(["deployment_info", "api_post_event"], facts.Select(f => f.EventType));
+        Assert.Equal([deployment, apiPost], facts.Select(f => f.Payload));
+    }
 }
