@@ -116,8 +116,11 @@ public sealed class MarathonSourceMarathonStandInTests
         var reconciles = bed.Status.Current.Reconciles;
         marathon.DropStreams();
 
-        await bed.UntilAsync(() => bed.Status.Current.Reconciles > reconciles && marathon.OpenStreams > 0, "a reconnect and its reconcile");
-        Assert.Equal(["pywebserver.8cad6a69-6ca8-11e7-beb2-0e2beceebfcc"], bed.RegisteredTasks());
+        // The view the test reads folds the log a moment after the reconcile appends: wait for the exact set.
+        string[] afterReconcile = ["pywebserver.8cad6a69-6ca8-11e7-beb2-0e2beceebfcc"];
+        await bed.UntilAsync(
+            () => bed.Status.Current.Reconciles > reconciles && marathon.OpenStreams > 0 && bed.RegisteredTasks().SequenceEqual(afterReconcile),
+            "a reconnect, and its reconcile applied");
         Assert.Equal("reconcile", Assert.IsType<InstanceDeregistered>((await EventsAsync(bed, gone))[^1]).Reason);
         Assert.Equal(new SourceReconciled("marathon", "marathon", MarathonSource.Connect, 1, 1, 3, 0), bed.Status.Current.LastReconcile);
     }
@@ -154,12 +157,13 @@ public sealed class MarathonSourceMarathonStandInTests
         oldLeader.RedirectTo = newLeader.Url;
         oldLeader.DropStreams();
 
-        await bed.UntilAsync(() => bed.Status.Current.Leader == newLeader.Url.TrimEnd('/') && bed.RegisteredTasks().Length == 4,
-            "the new leader's four tasks, and only those");
-        Assert.Equal(
+        string[] newLeadersTasks =
             ["nginx-blue.3a58a46a-c937-11e5-9836-026ee08d9f6f", "nginx-green.0dbabba6-c931-11e5-9836-026ee08d9f6f",
-             "nginx-green.1883a887-c931-11e5-9836-026ee08d9f6f", "nginx-green.23532518-c931-11e5-9836-026ee08d9f6f"],
-            bed.RegisteredTasks());
+             "nginx-green.1883a887-c931-11e5-9836-026ee08d9f6f", "nginx-green.23532518-c931-11e5-9836-026ee08d9f6f"];
+        // The reconcile registers the new leader's tasks before it deregisters the old one's: a count alone can match
+        // half-way, so wait for exactly the new leader's set.
+        await bed.UntilAsync(() => bed.Status.Current.Leader == newLeader.Url.TrimEnd('/') && bed.RegisteredTasks().SequenceEqual(newLeadersTasks),
+            "the new leader's four tasks, and only those");
 
         // Events now come from the new leader's stream.
         newLeader.AppsJson = CartApp;
