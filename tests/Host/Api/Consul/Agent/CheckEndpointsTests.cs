@@ -96,8 +96,11 @@ public sealed class CheckEndpointsTests(MeshHostFixture fixture) : IClassFixture
     [Fact]
     public async Task Report_OnAnHttpCheck_Answers400()
     {
-        // Status given, so the check's state does not depend on the health checker having run it.
         await Mesh.RegisterAsync("""{"Name": "http-report", "Check": {"HTTP": "http://127.0.0.1:1/health", "Interval": "1h", "Status": "passing"}}""");
+        // The health checker probes a new check at once (nothing listens on port 1, so it goes critical), then not
+        // for an hour: wait for that one write, so it cannot land between the reads of the head below, nor during
+        // the other tests of this class, which share this Mesh.
+        await UntilCheckStatusAsync("api:http-report", "service:http-report", HealthStatus.Critical);
         var head = await Mesh.StoreHeadAsync();
 
         using var response = await Mesh.PutAsync("/v1/agent/check/fail/service:http-report");
@@ -105,6 +108,19 @@ public sealed class CheckEndpointsTests(MeshHostFixture fixture) : IClassFixture
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("not a TTL check", await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
         Assert.Equal(head, await Mesh.StoreHeadAsync());
+    }
+
+    private async Task UntilCheckStatusAsync(string instanceId, string checkId, HealthStatus status)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var state = Mesh.Feed.Current;
+            if (state.Instances.TryGetValue(instanceId, out var instance) && instance.Checks.TryGetValue(checkId, out var check) && check.Status == status)
+                return;
+            Assert.True(DateTime.UtcNow < deadline, $"check '{checkId}' of '{instanceId}' never became {status}");
+            await Mesh.Feed.WaitForNewerAsync(state.Position, TimeSpan.FromSeconds(1), TestContext.Current.CancellationToken);
+        }
     }
 
     private async Task<JsonElement> ServiceCheckAsync(string service, string checkId)
