@@ -1,7 +1,8 @@
+using Mesh.Registry.Configuration;
 namespace Mesh.Registry.Health;
 
 /// <summary>The health checker's settings (<c>Mesh:HealthChecks</c>). Durations use TimeSpan syntax, e.g. <c>00:00:30</c>.</summary>
-public sealed class HealthCheckOptions
+public sealed class HealthCheckOptions : IValidatableOptions
 {
     public const string Section = "Mesh:HealthChecks";
 

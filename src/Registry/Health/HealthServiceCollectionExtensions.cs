@@ -1,3 +1,4 @@
+using Mesh.Registry.Configuration;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -17,8 +18,7 @@ public static class HealthServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddOptions<HealthCheckOptions>()
             .Bind(configuration.GetSection(HealthCheckOptions.Section))
-            .ValidateOnStart();
-        services.AddSingleton<IValidateOptions<HealthCheckOptions>, HealthCheckOptionsValidator>();
+            .ValidateSelfOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<TtlHeartbeats>();
         services.AddSingleton<HealthChecker>();
@@ -26,12 +26,4 @@ public static class HealthServiceCollectionExtensions
         return services;
     }
 
-    private sealed class HealthCheckOptionsValidator : IValidateOptions<HealthCheckOptions>
-    {
-        public ValidateOptionsResult Validate(string? name, HealthCheckOptions options)
-        {
-            var errors = options.Validate();
-            return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
-        }
-    }
 }

@@ -1,9 +1,10 @@
+using Mesh.Registry.Configuration;
 using System.Net;
 
 namespace Mesh.Registry.Sources.Docker;
 
 /// <summary><c>Mesh:Sources:Docker</c>: one Docker engine whose containers this process follows.</summary>
-public sealed class DockerSourceOptions
+public sealed class DockerSourceOptions : IValidatableOptions
 {
     public const string Section = "Mesh:Sources:Docker";
 

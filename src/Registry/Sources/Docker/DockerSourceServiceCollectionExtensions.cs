@@ -1,3 +1,4 @@
+using Mesh.Registry.Configuration;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -16,8 +17,7 @@ public static class DockerSourceServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var section = configuration.GetSection(DockerSourceOptions.Section);
-        services.AddOptions<DockerSourceOptions>().Bind(section).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<DockerSourceOptions>, Validator>();
+        services.AddOptions<DockerSourceOptions>().Bind(section).ValidateSelfOnStart();
         if (string.IsNullOrWhiteSpace(section[nameof(DockerSourceOptions.Endpoint)])) return services;
 
         services.TryAddSingleton(TimeProvider.System);
@@ -30,12 +30,4 @@ public static class DockerSourceServiceCollectionExtensions
         return services;
     }
 
-    private sealed class Validator : IValidateOptions<DockerSourceOptions>
-    {
-        public ValidateOptionsResult Validate(string? name, DockerSourceOptions options)
-        {
-            var errors = options.Validate();
-            return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
-        }
-    }
 }

@@ -1,7 +1,8 @@
+using Mesh.Registry.Configuration;
 namespace Mesh.Registry.Sources.Marathon;
 
 /// <summary><c>Mesh:Sources:Marathon</c>: the Marathon masters whose apps and tasks this process follows.</summary>
-public sealed class MarathonSourceOptions
+public sealed class MarathonSourceOptions : IValidatableOptions
 {
     public const string Section = "Mesh:Sources:Marathon";
 

@@ -1,3 +1,4 @@
+using Mesh.Registry.Configuration;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -16,8 +17,7 @@ public static class MarathonSourceServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var section = configuration.GetSection(MarathonSourceOptions.Section);
-        services.AddOptions<MarathonSourceOptions>().Bind(section).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<MarathonSourceOptions>, Validator>();
+        services.AddOptions<MarathonSourceOptions>().Bind(section).ValidateSelfOnStart();
         if (section.GetSection(nameof(MarathonSourceOptions.Urls)).GetChildren().All(c => string.IsNullOrWhiteSpace(c.Value))) return services;
 
         services.TryAddSingleton(TimeProvider.System);
@@ -31,12 +31,4 @@ public static class MarathonSourceServiceCollectionExtensions
         return services;
     }
 
-    private sealed class Validator : IValidateOptions<MarathonSourceOptions>
-    {
-        public ValidateOptionsResult Validate(string? name, MarathonSourceOptions options)
-        {
-            var errors = options.Validate();
-            return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
-        }
-    }
 }
