@@ -20,22 +20,18 @@ internal sealed class DockerSourceTestBed : IAsyncDisposable
     public const string Node = "docker-test-node";
     private static readonly TimeSpan WaitLimit = TimeSpan.FromSeconds(30);
 
-    private readonly string _dir;
+    private readonly TempStore _temp = TempStore.Create("mesh-docker-");
     private readonly DockerEngine _engine;
     private DockerSource? _source;
 
     public DockerSourceTestBed(DockerEngine engine)
     {
         _engine = engine;
-        _dir = Path.Combine(Path.GetTempPath(), "mesh-docker-" + Guid.NewGuid().ToString("N"));
-        Store = new SqliteEventStore(
-            Options.Create(new SqliteStoreOptions { Path = Path.Combine(_dir, "mesh.db") }),
-            NullLogger<SqliteEventStore>.Instance);
         Registry = new InstanceRegistry(Store, TimeProvider.System, new TestOutputLogger<InstanceRegistry>());
         View = new FoldingInstanceView(Store);
     }
 
-    public SqliteEventStore Store { get; }
+    public SqliteEventStore Store => _temp.Store;
 
     public InstanceRegistry Registry { get; }
 
@@ -101,8 +97,6 @@ internal sealed class DockerSourceTestBed : IAsyncDisposable
     {
         await StopAsync();
         await View.DisposeAsync();
-        await Store.DisposeAsync();
-        try { Directory.Delete(_dir, recursive: true); }
-        catch (IOException) { }
+        await _temp.DisposeAsync();
     }
 }

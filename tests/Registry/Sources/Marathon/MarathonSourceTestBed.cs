@@ -16,20 +16,16 @@ namespace Mesh.Registry.Tests.Sources.Marathon;
 internal sealed class MarathonSourceTestBed : IAsyncDisposable
 {
     private static readonly TimeSpan WaitLimit = TimeSpan.FromSeconds(30);
-    private readonly string _dir;
+    private readonly TempStore _temp = TempStore.Create("mesh-marathon-");
     private MarathonSource? _source;
 
     public MarathonSourceTestBed()
     {
-        _dir = Path.Combine(Path.GetTempPath(), "mesh-marathon-" + Guid.NewGuid().ToString("N"));
-        Store = new SqliteEventStore(
-            Options.Create(new SqliteStoreOptions { Path = Path.Combine(_dir, "mesh.db") }),
-            NullLogger<SqliteEventStore>.Instance);
         Registry = new InstanceRegistry(Store, TimeProvider.System, new TestOutputLogger<InstanceRegistry>());
         View = new FoldingInstanceView(Store);
     }
 
-    public SqliteEventStore Store { get; }
+    public SqliteEventStore Store => _temp.Store;
 
     public InstanceRegistry Registry { get; }
 
@@ -71,8 +67,6 @@ internal sealed class MarathonSourceTestBed : IAsyncDisposable
             _source.Dispose();
         }
         await View.DisposeAsync();
-        await Store.DisposeAsync();
-        try { Directory.Delete(_dir, recursive: true); }
-        catch (IOException) { }
+        await _temp.DisposeAsync();
     }
 }
