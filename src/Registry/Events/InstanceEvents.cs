@@ -47,8 +47,17 @@ public sealed record ObservationRejected(
 /// <summary>An environment was defined explicitly, with the environment it falls back to.</summary>
 public sealed record EnvironmentDefined(string Name, string Fallback) : IEvent;
 
-/// <summary>A host/path route declared for a service.</summary>
-public sealed record RouteSpec(string Host, string PathPrefix = "/", bool StripPrefix = false);
+/// <summary>
+/// A host/path route declared for a service. <see cref="Host"/> is a host name or a wildcard (<c>*.example.com</c>);
+/// <see cref="StripPrefix"/> removes the path prefix before forwarding; <see cref="HttpsRedirect"/> answers plain
+/// HTTP with a redirect to HTTPS; <see cref="Timeout"/> bounds a proxied request (null: the gateway's default).
+/// </summary>
+public sealed record RouteSpec(
+    string Host,
+    string PathPrefix = "/",
+    bool StripPrefix = false,
+    bool HttpsRedirect = false,
+    TimeSpan? Timeout = null);
 
 public enum HealthStatus
 {
