@@ -2,6 +2,7 @@ using Mesh.Host.Api.Consul;
 using Mesh.Host.Api.Mesh;
 using Mesh.Host.Configuration;
 using Mesh.Host.Observability;
+using Mesh.Gateway;
 using Mesh.Nginx;
 using Mesh.Projections;
 using Mesh.Registry;
@@ -53,6 +54,7 @@ public static class MeshApp
         builder.Services.AddMeshDockerSource(builder.Configuration);
         builder.Services.AddMeshMarathonSource(builder.Configuration);
         builder.Services.AddMeshNginx(builder.Configuration);
+        builder.Services.AddMeshGateway(builder.Configuration);
         builder.Services.AddMeshObservability();
         builder.Services.AddMeshConsulApi();
 

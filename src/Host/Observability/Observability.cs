@@ -17,6 +17,8 @@ internal static class Observability
     public static IServiceCollection AddMeshObservability(this IServiceCollection services)
     {
         services.AddSingleton<MeshMetrics>();
+        // Components with metrics of their own (the gateway) register them in the same registry, served at /metrics.
+        services.AddSingleton(sp => sp.GetRequiredService<MeshMetrics>().Registry);
         DecorateEventStore(services);
         return services;
     }

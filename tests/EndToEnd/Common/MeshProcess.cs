@@ -61,6 +61,7 @@ internal sealed class MeshProcess : IAsyncDisposable
         };
         info.Environment["MESH__DATADIR"] = dataDir;
         info.Environment["MESH__API__URL"] = url.ToString().TrimEnd('/');
+        info.Environment["MESH__GATEWAY__URL"] = $"http://127.0.0.1:{FreePort.Next()}";
         foreach (var (key, value) in environment ?? new Dictionary<string, string?>())
         {
             if (value is null) info.Environment.Remove(key);

@@ -1,3 +1,4 @@
+using Mesh.Gateway;
 using Mesh.Nginx;
 using Mesh.Projections.Feed;
 using Mesh.Registry.Sources.Docker;
@@ -31,11 +32,18 @@ internal static class StatusEndpoints
                 foreach (var (target, s) in nginx.Targets)
                     consumers[$"nginx-{target}"] = new { s.Position, s.Hash, s.AppliedAt, s.Reloads, s.LastError };
             }
+            GatewayStatusView? gateway = null;
+            if (services.GetService<GatewayStatus>() is { } g)
+            {
+                gateway = g.Current;
+                consumers["gateway"] = new { gateway.Position, Lag = head - gateway.Position };
+            }
             return Results.Json(new
             {
                 StoreHead = head,
                 Consumers = consumers,
                 Sources = sources,
+                Gateway = gateway,
             });
         });
         return endpoints;

@@ -10,6 +10,9 @@ internal static class MeshLabels
     public const string Version = "mesh.version";
     public const string RouteHost = "mesh.route.host";
     public const string RoutePath = "mesh.route.path";
+    public const string RouteStripPrefix = "mesh.route.strip-prefix";
+    public const string RouteHttpsRedirect = "mesh.route.https-redirect";
+    public const string RouteTimeout = "mesh.route.timeout";
     public const string CheckHttp = "mesh.check.http";
     public const string CheckInterval = "mesh.check.interval";
     public const string Ignore = "mesh.ignore";

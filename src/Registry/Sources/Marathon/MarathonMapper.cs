@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Globalization;
 using System.Net;
 using Mesh.Registry.Events;
 using Mesh.Registry.Instances;
@@ -81,7 +82,7 @@ public static class MarathonMapper
         var meta = ImmutableSortedDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
         meta[AppIdMeta] = app.Id;
         meta[TaskIdMeta] = task.Id;
-        if (portIndex is { } p) meta[PortIndexMeta] = p.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (portIndex is { } p) meta[PortIndexMeta] = p.ToString(CultureInfo.InvariantCulture);
         if (Label(labels, MarathonLabels.HaproxyGroup) is { } haproxyGroup) meta[HaproxyGroupMeta] = haproxyGroup;
 
         return new InstanceSeen(instanceId, Source, service, env, address, port, Tags(labels), meta.ToImmutable(),
@@ -132,40 +133,43 @@ public static class MarathonMapper
             ? [.. tags.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct(StringComparer.Ordinal)]
             : [];
 
-    // mesh.route.host / mesh.route.path, and marathon-lb's HAPROXY_{n}_VHOST (path "/"). None for an app of another
-    // HAPROXY_GROUP when a group is configured: it stays registered (DNS), just not routed.
-    // A per-port service takes only its own port's HAPROXY_{n}_VHOST.
+    // The mesh.route.* labels, and marathon-lb's HAPROXY_{n}_VHOST with that port's HAPROXY_{n}_PATH and
+    // HAPROXY_{n}_REDIRECT_TO_HTTPS (which, as in marathon-lb, mean nothing without the VHOST). None for an app of
+    // another HAPROXY_GROUP when a group is configured: it stays registered (DNS), just not routed.
+    // A per-port service takes only its own port's HAPROXY_{n}_* labels.
     private static ImmutableArray<RouteSpec> Routes(IReadOnlyDictionary<string, string> labels, string? group, int? portIndex, List<string> reasons)
     {
         if (!string.IsNullOrEmpty(group) && !string.Equals(Label(labels, MarathonLabels.HaproxyGroup), group, StringComparison.Ordinal))
             return [];
-        var routes = new List<RouteSpec>();
-        var path = Label(labels, MarathonLabels.RoutePath) ?? "/";
-        if (!path.StartsWith('/')) reasons.Add($"label {MarathonLabels.RoutePath} '{path}' must start with '/'");
-        AddHosts(Label(labels, MarathonLabels.RouteHost), MarathonLabels.RouteHost, path, routes, reasons);
-        foreach (var (key, value) in labels.OrderBy(l => l.Key, StringComparer.Ordinal))
+        RouteSetting Setting(string key) => new($"label {key}", Label(labels, key));
+        var routes = new List<RouteSpec>(RouteSettings.Read(
+            new RouteDeclaration(Setting(MarathonLabels.RouteHost), Setting(MarathonLabels.RoutePath), Setting(MarathonLabels.RouteStripPrefix),
+                Setting(MarathonLabels.RouteHttpsRedirect), Setting(MarathonLabels.RouteTimeout)),
+            reasons));
+        foreach (var port in VhostPorts(labels, portIndex))
         {
-            if (IsVhostKey(key) && (portIndex is null || key == $"{MarathonLabels.HaproxyVhostPrefix}{portIndex}{MarathonLabels.HaproxyVhostSuffix}"))
-                AddHosts(value, key, "/", routes, reasons);
+            var haproxy = MarathonLabels.HaproxyVhostPrefix + port;
+            routes.AddRange(RouteSettings.Read(
+                new RouteDeclaration(Setting(haproxy + MarathonLabels.HaproxyVhostSuffix), Setting(haproxy + MarathonLabels.HaproxyPathSuffix),
+                    HttpsRedirect: Setting(haproxy + MarathonLabels.HaproxyRedirectToHttpsSuffix)),
+                reasons));
         }
         return [.. routes.Distinct()];
     }
+
+    // The n of every HAPROXY_{n}_VHOST that names hosts, in label (ordinal) order; only portIndex's when given.
+    private static IEnumerable<string> VhostPorts(IReadOnlyDictionary<string, string> labels, int? portIndex) =>
+        labels.Keys
+            .Where(key => IsVhostKey(key) && Label(labels, key) is not null)
+            .Order(StringComparer.Ordinal)
+            .Select(key => key[MarathonLabels.HaproxyVhostPrefix.Length..^MarathonLabels.HaproxyVhostSuffix.Length])
+            .Where(port => portIndex is null || port == portIndex.Value.ToString(CultureInfo.InvariantCulture));
 
     private static bool IsVhostKey(string key) =>
         key.StartsWith(MarathonLabels.HaproxyVhostPrefix, StringComparison.Ordinal)
         && key.EndsWith(MarathonLabels.HaproxyVhostSuffix, StringComparison.Ordinal)
         && key.Length > MarathonLabels.HaproxyVhostPrefix.Length + MarathonLabels.HaproxyVhostSuffix.Length
         && key[MarathonLabels.HaproxyVhostPrefix.Length..^MarathonLabels.HaproxyVhostSuffix.Length].All(char.IsAsciiDigit);
-
-    private static void AddHosts(string? hosts, string origin, string path, List<RouteSpec> routes, List<string> reasons)
-    {
-        if (string.IsNullOrWhiteSpace(hosts)) return;
-        foreach (var host in hosts.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            if (Uri.CheckHostName(host) != UriHostNameType.Dns) reasons.Add($"label {origin} '{host}' is not a host name");
-            else routes.Add(new RouteSpec(host.ToLowerInvariant(), path));
-        }
-    }
 
     // Marathon probes the app; Mesh only relays its verdict, so the check starts critical until Marathon says alive.
     private static ImmutableArray<CheckSpec> Checks(MarathonApp app) =>

@@ -92,6 +92,93 @@ public sealed class MarathonMapperTests
             seen.Routes);
     }
 
+    [Fact]
+    public void Map_MeshRouteLabels_EveryOption()
+    {
+        var seen = Seen(App(labels: new()
+        {
+            ["mesh.route.host"] = "*.Shop.example.org",
+            ["mesh.route.path"] = "/cart",
+            ["mesh.route.strip-prefix"] = "true",
+            ["mesh.route.https-redirect"] = "true",
+            ["mesh.route.timeout"] = "45s",
+        }));
+
+        Assert.Equal([new RouteSpec("*.shop.example.org", "/cart", StripPrefix: true, HttpsRedirect: true, Timeout: TimeSpan.FromSeconds(45))], seen.Routes);
+    }
+
+    [Fact]
+    public void Map_MeshRouteHostOnly_Defaults() =>
+        Assert.Equal([new RouteSpec("shop.example.org", "/", false, false, null)], Seen(App(labels: new() { ["mesh.route.host"] = "shop.example.org" })).Routes);
+
+    [Fact]
+    public void Map_HaproxyPathAndRedirect_ApplyToTheirPortsVhosts()
+    {
+        var seen = Seen(App(labels: new()
+        {
+            ["HAPROXY_0_VHOST"] = "shop.example.org,*.shop.example.org",
+            ["HAPROXY_0_PATH"] = "/cart /basket",
+            ["HAPROXY_0_REDIRECT_TO_HTTPS"] = "true",
+            ["HAPROXY_1_VHOST"] = "api.example.org",
+            ["HAPROXY_1_REDIRECT_TO_HTTPS"] = "false",
+            ["mesh.route.host"] = "cart.example.org",
+            ["mesh.route.timeout"] = "10s", // mesh.route.* options are for mesh.route.host's routes only
+        }));
+
+        Assert.Equal(
+            [
+                new RouteSpec("cart.example.org", Timeout: TimeSpan.FromSeconds(10)),
+                new RouteSpec("shop.example.org", "/cart", HttpsRedirect: true),
+                new RouteSpec("shop.example.org", "/basket", HttpsRedirect: true),
+                new RouteSpec("*.shop.example.org", "/cart", HttpsRedirect: true),
+                new RouteSpec("*.shop.example.org", "/basket", HttpsRedirect: true),
+                new RouteSpec("api.example.org"),
+            ],
+            seen.Routes);
+    }
+
+    [Fact]
+    public void Map_HaproxyPathAndRedirectWithoutTheirVhost_IgnoredAsMarathonLbDoes() =>
+        Assert.Empty(Seen(App(labels: new() { ["HAPROXY_0_PATH"] = "/cart", ["HAPROXY_0_REDIRECT_TO_HTTPS"] = "true", ["HAPROXY_1_VHOST"] = " " })).Routes);
+
+    [Fact]
+    public void MapAll_PerPortService_TakesOnlyItsPortsPathAndRedirect()
+    {
+        var app = App(labels: new()
+        {
+            ["HAPROXY_0_VHOST"] = "web.example.org", ["HAPROXY_0_PATH"] = "/web",
+            ["HAPROXY_1_VHOST"] = "admin.example.org", ["HAPROXY_1_REDIRECT_TO_HTTPS"] = "true",
+        }) with
+        {
+            PortDefinitions = [new(new Dictionary<string, string> { ["mesh.service"] = "web" }), new(new Dictionary<string, string> { ["mesh.service"] = "admin" })],
+        };
+
+        var seen = MarathonMapper.MapAll(app, Task1, "marathon", null).Cast<InstanceSeen>().ToArray();
+
+        Assert.Equal([new RouteSpec("web.example.org", "/web")], seen[0].Routes);
+        Assert.Equal([new RouteSpec("admin.example.org", HttpsRedirect: true)], seen[1].Routes);
+    }
+
+    [Theory]
+    [InlineData("mesh.route.strip-prefix", "yes", "label mesh.route.strip-prefix 'yes' is neither true nor false")]
+    [InlineData("mesh.route.https-redirect", "maybe", "label mesh.route.https-redirect 'maybe' is neither true nor false")]
+    [InlineData("mesh.route.timeout", "soon", "label mesh.route.timeout 'soon' is not a duration (e.g. 30s)")]
+    [InlineData("mesh.route.timeout", "0s", "label mesh.route.timeout '0s' is not positive")]
+    [InlineData("mesh.route.timeout", "61m", "label mesh.route.timeout '61m' is longer than 1h")]
+    [InlineData("mesh.route.host", "*", "label mesh.route.host '*' is not a host name: '*' may only be the whole first label, as in *.example.com")]
+    [InlineData("HAPROXY_0_VHOST", "a.*.example.org", "label HAPROXY_0_VHOST 'a.*.example.org' is not a host name: '*' may only be the whole first label, as in *.example.com")]
+    [InlineData("HAPROXY_0_PATH", "-i /cart", "label HAPROXY_0_PATH '-i' must start with '/'")]
+    [InlineData("HAPROXY_0_REDIRECT_TO_HTTPS", "yes", "label HAPROXY_0_REDIRECT_TO_HTTPS 'yes' is neither true nor false")]
+    public void Map_BadRouteLabel_InvalidWithTheReason(string label, string value, string reason)
+    {
+        var labels = new Dictionary<string, string> { ["mesh.route.host"] = "a.example.org", ["HAPROXY_0_VHOST"] = "b.example.org" };
+        labels[label] = value;
+
+        var invalid = Assert.IsType<InstanceInvalid>(MarathonMapper.Map(App(labels: labels), Task1, "marathon", null));
+
+        Assert.Equal(reason, invalid.Reason);
+    }
+
     [Theory]
     [InlineData(null, "external", true)]
     [InlineData("external", "external", true)]

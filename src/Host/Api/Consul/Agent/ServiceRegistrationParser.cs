@@ -7,8 +7,8 @@ namespace Mesh.Host.Api.Consul.Agent;
 
 /// <summary>
 /// The body of <c>PUT /v1/agent/service/register</c> → an <see cref="InstanceSeen"/> from source <c>api</c>, with
-/// every problem found on the way. Pure. The Meta keys <c>mesh-env</c>, <c>mesh-version</c>,
-/// <c>mesh-route-host</c> and <c>mesh-route-path</c> carry what the Docker labels <c>mesh.*</c> carry.
+/// every problem found on the way. Pure. The Meta keys <c>mesh-env</c>, <c>mesh-version</c> and <c>mesh-route-*</c>
+/// (host, path, strip-prefix, https-redirect, timeout) carry what the Docker labels <c>mesh.*</c> carry.
 /// </summary>
 internal static class ServiceRegistrationParser
 {
@@ -16,6 +16,9 @@ internal static class ServiceRegistrationParser
     public const string VersionMeta = "mesh-version";
     public const string RouteHostMeta = "mesh-route-host";
     public const string RoutePathMeta = "mesh-route-path";
+    public const string RouteStripPrefixMeta = "mesh-route-strip-prefix";
+    public const string RouteHttpsRedirectMeta = "mesh-route-https-redirect";
+    public const string RouteTimeoutMeta = "mesh-route-timeout";
 
     /// <summary>
     /// The observation (null when the body could not be read as a service definition at all) and the problems.
@@ -88,27 +91,13 @@ internal static class ServiceRegistrationParser
         return checks.ToImmutable();
     }
 
+    // Several hosts may share one route, comma-separated, as the Docker label allows; the rules are the labels' too.
     private static ImmutableArray<RouteSpec> ReadRoutes(ImmutableSortedDictionary<string, string> meta, List<string> errors)
     {
-        var hosts = meta.GetValueOrDefault(RouteHostMeta);
-        var path = meta.GetValueOrDefault(RoutePathMeta);
-        if (string.IsNullOrWhiteSpace(hosts))
-        {
-            if (!string.IsNullOrEmpty(path)) errors.Add($"Meta '{RoutePathMeta}' needs '{RouteHostMeta}' (the host the route answers)");
-            return [];
-        }
-        if (string.IsNullOrEmpty(path)) path = "/";
-        else if (!path.StartsWith('/')) errors.Add($"Meta '{RoutePathMeta}' '{path}' must start with '/'");
-
-        // Several hosts may share one route, comma-separated, as the Docker label allows.
-        var routes = ImmutableArray.CreateBuilder<RouteSpec>();
-        foreach (var host in hosts.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            if (Uri.CheckHostName(host) != UriHostNameType.Dns)
-                errors.Add($"Meta '{RouteHostMeta}' '{host}' is not a host name");
-            else
-                routes.Add(new RouteSpec(host.ToLowerInvariant(), path));
-        }
-        return routes.ToImmutable();
+        RouteSetting Setting(string key) => new($"Meta '{key}'", meta.GetValueOrDefault(key));
+        return RouteSettings.Read(
+            new RouteDeclaration(Setting(RouteHostMeta), Setting(RoutePathMeta), Setting(RouteStripPrefixMeta),
+                Setting(RouteHttpsRedirectMeta), Setting(RouteTimeoutMeta)),
+            errors);
     }
 }

@@ -73,6 +73,52 @@ public sealed class ServiceRegistrationParserTests
     }
 
     [Fact]
+    public void Parse_RouteMetaWithEveryOption_GivesThemToEachHost()
+    {
+        var seen = Valid("""
+            {"Name": "web", "Meta": {"mesh-route-host": "*.Example.com, web.example.com", "mesh-route-path": "/api",
+                                     "mesh-route-strip-prefix": "TRUE", "mesh-route-https-redirect": "true",
+                                     "mesh-route-timeout": "1m30s"}}
+            """);
+
+        Assert.Equal(
+            [
+                new RouteSpec("*.example.com", "/api", StripPrefix: true, HttpsRedirect: true, Timeout: TimeSpan.FromSeconds(90)),
+                new RouteSpec("web.example.com", "/api", StripPrefix: true, HttpsRedirect: true, Timeout: TimeSpan.FromSeconds(90)),
+            ],
+            seen.Routes);
+    }
+
+    [Fact]
+    public void Parse_RouteMetaOptionsFalse_AreTheDefaults()
+    {
+        var seen = Valid("""
+            {"Name": "web", "Meta": {"mesh-route-host": "web.example.com", "mesh-route-strip-prefix": "false",
+                                     "mesh-route-https-redirect": "False"}}
+            """);
+
+        Assert.Equal([new RouteSpec("web.example.com", "/", StripPrefix: false, HttpsRedirect: false, Timeout: null)], seen.Routes);
+    }
+
+    [Fact]
+    public void Parse_BadRouteMeta_EveryProblemReported()
+    {
+        var problems = Problems("""
+            {"Name": "web", "Meta": {"mesh-route-host": "web.example.com,*.*.example.com", "mesh-route-strip-prefix": "yes",
+                                     "mesh-route-https-redirect": "1", "mesh-route-timeout": "soon"}}
+            """);
+
+        Assert.Equal(
+            [
+                "Meta 'mesh-route-host' '*.*.example.com' is not a host name: '*' may only be the whole first label, as in *.example.com",
+                "Meta 'mesh-route-strip-prefix' 'yes' is neither true nor false",
+                "Meta 'mesh-route-https-redirect' '1' is neither true nor false",
+                "Meta 'mesh-route-timeout' 'soon' is not a duration (e.g. 30s)",
+            ],
+            problems);
+    }
+
+    [Fact]
     public void Parse_TtlCheckWithoutStatus_StartsCriticalWithTtlAsInterval()
     {
         var check = Assert.Single(Valid("""{"Name": "web", "Check": {"TTL": "30s"}}""").Checks);
@@ -133,7 +179,11 @@ public sealed class ServiceRegistrationParserTests
     [InlineData("""{"Name": "web", "Tags": ["v1", 2]}""", "Tags must be an array of strings")]
     [InlineData("""{"Name": "web", "Meta": {"a": 1}}""", "Meta value of 'a' must be a string")]
     [InlineData("""{"Name": "web", "Meta": {"mesh-env": "Feature_X"}}""", "environment 'Feature_X' is not a DNS label")]
-    [InlineData("""{"Name": "web", "Meta": {"mesh-route-path": "/x"}}""", "needs 'mesh-route-host'")]
+    [InlineData("""{"Name": "web", "Meta": {"mesh-route-path": "/x"}}""", "Meta 'mesh-route-path' '/x' needs Meta 'mesh-route-host'")]
+    [InlineData("""{"Name": "web", "Meta": {"mesh-route-timeout": "5s"}}""", "Meta 'mesh-route-timeout' '5s' needs Meta 'mesh-route-host'")]
+    [InlineData("""{"Name": "web", "Meta": {"mesh-route-host": "a.b", "mesh-route-timeout": "0"}}""", "Meta 'mesh-route-timeout' '0' is not positive")]
+    [InlineData("""{"Name": "web", "Meta": {"mesh-route-host": "a.b", "mesh-route-timeout": "90m"}}""", "Meta 'mesh-route-timeout' '90m' is longer than 1h")]
+    [InlineData("""{"Name": "web", "Meta": {"mesh-route-host": "*"}}""", "Meta 'mesh-route-host' '*' is not a host name: '*' may only be the whole first label")]
     [InlineData("""{"Name": "web", "Meta": {"mesh-route-host": "a.b", "mesh-route-path": "x"}}""", "must start with '/'")]
     [InlineData("""{"Name": "web", "Meta": {"mesh-route-host": "not a host"}}""", "'not a host' is not a host name")]
     [InlineData("""{"Name": "web", "Check": {"HTTP": "http://x/h", "Interval": "10x"}}""", "Check.Interval '10x' is not a duration")]

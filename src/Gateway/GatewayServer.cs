@@ -1,0 +1,98 @@
+using System.Net;
+using Mesh.Gateway.Configuration;
+using Mesh.Gateway.Forwarding;
+using Mesh.Gateway.Observability;
+using Mesh.Gateway.Routing;
+using Mesh.Gateway.Tls;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Mesh.Gateway;
+
+/// <summary>
+/// The gateway's own Kestrel server, apart from the API's: its listeners (<c>Mesh:Gateway:Url</c>,
+/// <c>Mesh:Gateway:HttpsUrl</c>) run nothing but <see cref="GatewayMiddleware"/>, so no API endpoint or API
+/// middleware is reachable through them and none of it costs a proxied request anything.
+/// </summary>
+internal sealed partial class GatewayServer(
+    GatewayOptions options,
+    RouteTableFeed feed,
+    GatewayMetrics metrics,
+    GatewayEndpoints endpoints,
+    ILoggerFactory loggers) : IHostedService, IAsyncDisposable
+{
+    private readonly ILogger _logger = loggers.CreateLogger<GatewayServer>();
+    private WebApplication? _app;
+    private CertificateStore? _certificates;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.Services.AddSingleton(loggers);
+        builder.Services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
+        builder.Services.AddSingleton<IHostLifetime, NoLifetime>();
+        builder.Services.AddHttpForwarder();
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            if (!string.IsNullOrWhiteSpace(options.Url))
+                Listen(kestrel, new Uri(options.Url), l => l.Protocols = HttpProtocols.Http1AndHttp2);
+            if (!string.IsNullOrWhiteSpace(options.HttpsUrl))
+            {
+                _certificates = new CertificateStore(options.Certificates, loggers.CreateLogger<CertificateStore>());
+                Listen(kestrel, new Uri(options.HttpsUrl), l => l.UseMeshCertificates(_certificates));
+            }
+        });
+
+        var app = builder.Build();
+        var middleware = new GatewayMiddleware(feed, app.Services.GetRequiredService<Yarp.ReverseProxy.Forwarder.IHttpForwarder>(),
+            GatewayHttpClient.Create(options), options, metrics, loggers);
+        app.Run(middleware.InvokeAsync);
+        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        _app = app;
+
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+        endpoints.Set(addresses.Select(a => new Uri(a)).ToArray());
+        Log.Listening(_logger, string.Join(", ", addresses));
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        // Kestrel's graceful stop lets requests in flight finish before the listeners close.
+        if (_app is not null) await _app.StopAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_app is not null) await _app.DisposeAsync().ConfigureAwait(false);
+        _certificates?.Dispose();
+    }
+
+    private static void Listen(KestrelServerOptions kestrel, Uri url, Action<ListenOptions> configure)
+    {
+        var host = url.Host.Trim('[', ']');
+        if (host is "localhost") kestrel.ListenLocalhost(url.Port, configure);
+        else if (host is "0.0.0.0" or "*" or "+") kestrel.ListenAnyIP(url.Port, configure);
+        else kestrel.Listen(IPAddress.Parse(host), url.Port, configure);
+    }
+
+    /// <summary>The outer host owns Ctrl-C and SIGTERM; the gateway's server is started and stopped by it.</summary>
+    private sealed class NoLifetime : IHostLifetime
+    {
+        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(20, LogLevel.Information, "Gateway listening on {Addresses}")]
+        public static partial void Listening(ILogger logger, string addresses);
+    }
+}

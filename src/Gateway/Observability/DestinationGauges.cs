@@ -1,0 +1,24 @@
+using Mesh.Gateway.Routing;
+
+namespace Mesh.Gateway.Observability;
+
+/// <summary>Sets <c>mesh_gateway_destinations{service,state}</c> from the current routes, when Prometheus scrapes.</summary>
+internal static class DestinationGauges
+{
+    public static void Update(GatewayMetrics metrics, RouteTableFeed feed)
+    {
+        var now = Environment.TickCount64;
+        foreach (var cluster in feed.Current.Routes.Clusters.Values)
+        {
+            var passing = 0;
+            var @out = 0;
+            foreach (var d in cluster.Destinations)
+            {
+                if (feed.Health.TryGetValue($"{d.InstanceId}@{d.BaseUrl}", out var health) && health.IsOut(now)) @out++;
+                else passing++;
+            }
+            metrics.Destinations.WithLabels(cluster.Id, "passing").Set(passing);
+            metrics.Destinations.WithLabels(cluster.Id, "out").Set(@out);
+        }
+    }
+}

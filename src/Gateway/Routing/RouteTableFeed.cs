@@ -1,0 +1,190 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using Mesh.Gateway.Configuration;
+using Mesh.Gateway.LoadBalancing;
+using Mesh.Gateway.Observability;
+using Mesh.Projections.Feed;
+using Mesh.Projections.Routes;
+using Mesh.Projections.State;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Mesh.Gateway.Routing;
+
+/// <summary>
+/// The gateway's coordinator: follows the <see cref="RegistryFeed"/>, builds a <see cref="RouteTable"/> for each new
+/// state and swaps it in whole; requests read <see cref="Current"/> without locks. It also remembers, for the grace
+/// period, the tables it replaced, so a request for a service that had a passing instance a moment ago (a container
+/// being recreated) can wait for it instead of failing at once.
+/// </summary>
+internal sealed partial class RouteTableFeed : BackgroundService
+{
+    private const int MaxRecent = 1024;
+
+    private readonly RegistryFeed _registry;
+    private readonly GatewayOptions _options;
+    private readonly RouteTableOptions _routeOptions;
+    private readonly GatewayMetrics _metrics;
+    private readonly OwnEndpoints _own;
+    private readonly ILogger<RouteTableFeed> _logger;
+    private readonly ConcurrentDictionary<string, DestinationHealth> _health = new(StringComparer.Ordinal);
+    private GatewayTable _current;
+    private ImmutableQueue<(GatewayTable Table, long Until)> _recent = [];
+    private TaskCompletionSource? _changed;
+
+    public RouteTableFeed(RegistryFeed registry, GatewayOptions options, GatewayMetrics metrics, ILogger<RouteTableFeed> logger)
+    {
+        _registry = registry;
+        _options = options;
+        _routeOptions = new RouteTableOptions(options.Domain, options.TestDomain);
+        _metrics = metrics;
+        _own = new OwnEndpoints([options.ApiUrl, options.Url, options.HttpsUrl], [options.Url, options.HttpsUrl]);
+        _logger = logger;
+        _current = Build(registry.Current);
+    }
+
+    public GatewayTable Current => Volatile.Read(ref _current);
+
+    /// <summary>Every endpoint's passive health, by instance and endpoint.</summary>
+    public IReadOnlyDictionary<string, DestinationHealth> Health => _health;
+
+    /// <summary>A table newer than <paramref name="position"/> as soon as one is swapped in, else the current one after <paramref name="timeout"/>.</summary>
+    public async Task<GatewayTable> WaitForNewerAsync(long position, TimeSpan timeout, CancellationToken ct)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        deadline.CancelAfter(timeout);
+        while (true)
+        {
+            var signal = Volatile.Read(ref _changed);
+            if (signal is null)
+            {
+                var fresh = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                signal = Interlocked.CompareExchange(ref _changed, fresh, null) ?? fresh;
+            }
+            var table = Current;
+            if (table.Position > position) return table;
+            try
+            {
+                await signal.Task.WaitAsync(deadline.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+                return Current;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The current table once it has caught up with the registry state published when this was called (a request
+    /// that arrives just after a registration answered sees that registration), or after <paramref name="timeout"/>.
+    /// </summary>
+    public async Task<GatewayTable> CaughtUpAsync(TimeSpan timeout, CancellationToken ct)
+    {
+        var target = _registry.Current.Position;
+        var table = Current;
+        var deadline = Environment.TickCount64 + (long)timeout.TotalMilliseconds;
+        while (table.Position < target && Environment.TickCount64 < deadline)
+            table = await WaitForNewerAsync(table.Position, TimeSpan.FromMilliseconds(Math.Max(1, deadline - Environment.TickCount64)), ct).ConfigureAwait(false);
+        return table;
+    }
+
+    /// <summary>
+    /// Until when (<see cref="Environment.TickCount64"/> milliseconds) a request for <paramref name="host"/> and
+    /// <paramref name="path"/> may wait: the grace of the last replaced table that still routed it to a destination; 0
+    /// when none did.
+    /// </summary>
+    public long GraceUntil(string host, string path, long now)
+    {
+        long until = 0;
+        foreach (var (table, expires) in Volatile.Read(ref _recent))
+        {
+            if (expires <= now) continue;
+            if (table.Routes.Match(host, path) is { Cluster.Destinations.Length: > 0 }) until = Math.Max(until, expires);
+        }
+        return until;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            RegistryState state;
+            try
+            {
+                state = await _registry.WaitForNewerAsync(Current.Position, TimeSpan.FromSeconds(30), stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            if (state.Position <= Current.Position) continue;
+            try
+            {
+                Publish(Build(state));
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // A table that cannot be built must not stop routing: the last good one keeps serving.
+                Log.BuildFailed(_logger, state.Position, ex);
+                await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private GatewayTable Build(RegistryState state)
+    {
+        var routes = RouteTable.Of(state, _routeOptions);
+        return new GatewayTable(routes, RuntimeOf);
+    }
+
+    private RouteRuntime RuntimeOf(Route route)
+    {
+        var targets = route.Cluster.Destinations
+            .Where(d => route.Kind == RouteKind.Declared ? !_own.IsGateway(d.Address, d.Port) : !_own.Contains(d.Address, d.Port))
+            .Select(d => new Target(d, _health.GetOrAdd($"{d.InstanceId}@{d.BaseUrl}", static key => new DestinationHealth(key))))
+            .ToArray();
+        return new RouteRuntime(route, targets, _options.Timeout, _options.VersionCookie, _metrics.For(route.Host + route.PathPrefix, route.Cluster.Id));
+    }
+
+    private void Publish(GatewayTable table)
+    {
+        var old = Current;
+        var now = Environment.TickCount64;
+        var recent = Volatile.Read(ref _recent);
+        while (!recent.IsEmpty && (recent.Peek().Until <= now || recent.Count() >= MaxRecent)) recent = recent.Dequeue();
+        Volatile.Write(ref _recent, recent.Enqueue((old, now + (long)_options.Grace.TotalMilliseconds)));
+        Volatile.Write(ref _current, table);
+        Interlocked.Exchange(ref _changed, null)?.TrySetResult();
+
+        LogConflicts(old.Routes, table.Routes);
+        ForgetGoneEndpoints(table.Routes);
+        Log.TableSwapped(_logger, table.Position, table.Routes.Routes.Length, table.Routes.Clusters.Count);
+    }
+
+    private void LogConflicts(RouteTable old, RouteTable table)
+    {
+        var known = old.Conflicts.ToHashSet();
+        foreach (var c in table.Conflicts.Where(c => !known.Contains(c)))
+            Log.RouteConflict(_logger, c.Host, c.PathPrefix, c.KeptBy, c.KeptInstance, c.RefusedFor, c.RefusedInstance, table.Position);
+    }
+
+    private void ForgetGoneEndpoints(RouteTable table)
+    {
+        var live = table.Clusters.Values.SelectMany(c => c.Destinations).Select(d => $"{d.InstanceId}@{d.BaseUrl}").ToHashSet(StringComparer.Ordinal);
+        foreach (var key in _health.Keys)
+            if (!live.Contains(key)) _health.TryRemove(key, out _);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Debug, "Gateway routes at position {Position}: {Routes} routes to {Clusters} clusters")]
+        public static partial void TableSwapped(ILogger logger, long position, int routes, int clusters);
+
+        [LoggerMessage(2, LogLevel.Warning,
+            "Route conflict on '{Host}{PathPrefix}': kept for {KeptBy} (instance '{KeptInstance}'), refused for {RefusedFor} (instance '{RefusedInstance}') at position {Position}")]
+        public static partial void RouteConflict(ILogger logger, string host, string pathPrefix, string keptBy, string? keptInstance, string refusedFor, string? refusedInstance, long position);
+
+        [LoggerMessage(3, LogLevel.Error, "Gateway routes could not be built at position {Position}; the previous routes keep serving")]
+        public static partial void BuildFailed(ILogger logger, long position, Exception exception);
+    }
+}
