@@ -6,8 +6,6 @@ using Mesh.Gateway.Routing;
 using Mesh.Gateway.Tls;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -17,7 +15,7 @@ namespace Mesh.Gateway;
 
 /// <summary>
 /// The gateway's own Kestrel server, apart from the API's: its listeners (<c>Mesh:Gateway:Url</c>,
-/// <c>Mesh:Gateway:HttpsUrl</c>) run nothing but <see cref="GatewayMiddleware"/>, so no API endpoint or API
+/// <c>Mesh:Gateway:H2cUrl</c>, <c>Mesh:Gateway:HttpsUrl</c>) run nothing but <see cref="GatewayMiddleware"/>, so no API endpoint or API
 /// middleware is reachable through them and none of it costs a proxied request anything.
 /// </summary>
 internal sealed partial class GatewayServer(
@@ -33,6 +31,7 @@ internal sealed partial class GatewayServer(
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        ListenOptions? http = null, h2c = null, https = null;
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.Services.AddSingleton(loggers);
         builder.Services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
@@ -42,11 +41,13 @@ internal sealed partial class GatewayServer(
         {
             kestrel.AddServerHeader = false;
             if (!string.IsNullOrWhiteSpace(options.Url))
-                Listen(kestrel, new Uri(options.Url), l => l.Protocols = HttpProtocols.Http1AndHttp2);
+                http = Listen(kestrel, new Uri(options.Url), l => l.Protocols = HttpProtocols.Http1);
+            if (!string.IsNullOrWhiteSpace(options.H2cUrl))
+                h2c = Listen(kestrel, new Uri(options.H2cUrl), l => l.Protocols = HttpProtocols.Http2);
             if (!string.IsNullOrWhiteSpace(options.HttpsUrl))
             {
                 _certificates = new CertificateStore(options.Certificates, loggers.CreateLogger<CertificateStore>());
-                Listen(kestrel, new Uri(options.HttpsUrl), l => l.UseMeshCertificates(_certificates));
+                https = Listen(kestrel, new Uri(options.HttpsUrl), l => l.UseMeshCertificates(_certificates));
             }
         });
 
@@ -57,9 +58,9 @@ internal sealed partial class GatewayServer(
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         _app = app;
 
-        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
-        endpoints.Set(addresses.Select(a => new Uri(a)).ToArray());
-        Log.Listening(_logger, string.Join(", ", addresses));
+        // Kestrel writes the bound endpoint back into the listen options, so a port 0 shows the real port.
+        endpoints.Set(Address("http", http), Address("http", h2c), Address("https", https));
+        Log.Listening(_logger, string.Join(", ", endpoints.Addresses));
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
@@ -74,13 +75,26 @@ internal sealed partial class GatewayServer(
         _certificates?.Dispose();
     }
 
-    private static void Listen(KestrelServerOptions kestrel, Uri url, Action<ListenOptions> configure)
+    private static ListenOptions Listen(KestrelServerOptions kestrel, Uri url, Action<ListenOptions> configure)
     {
         var host = url.Host.Trim('[', ']');
-        if (host is "localhost") kestrel.ListenLocalhost(url.Port, configure);
-        else if (host is "0.0.0.0" or "*" or "+") kestrel.ListenAnyIP(url.Port, configure);
-        else kestrel.Listen(IPAddress.Parse(host), url.Port, configure);
+        ListenOptions? options = null;
+        var address = host switch
+        {
+            "localhost" => IPAddress.Loopback,
+            "0.0.0.0" or "*" or "+" => IPAddress.Any,
+            _ => IPAddress.Parse(host),
+        };
+        kestrel.Listen(address, url.Port, l =>
+        {
+            options = l;
+            configure(l);
+        });
+        return options!;
     }
+
+    private static Uri? Address(string scheme, ListenOptions? listen) =>
+        listen?.IPEndPoint is { } endpoint ? new Uri($"{scheme}://{endpoint}") : null;
 
     /// <summary>The outer host owns Ctrl-C and SIGTERM; the gateway's server is started and stopped by it.</summary>
     private sealed class NoLifetime : IHostLifetime

@@ -13,7 +13,7 @@ using Microsoft.Extensions.Logging;
 namespace Mesh.Tests.Common;
 
 /// <summary>
-/// A real Kestrel backend on a free loopback port (HTTP/1.1 and h2c). It answers with what it received, one
+/// A real Kestrel backend on a free loopback port (HTTP/1.1, or h2c only). It answers with what it received, one
 /// <c>key=value</c> line each: <c>backend</c> (its name), <c>target</c> (the raw request target), <c>method</c>, and
 /// <c>h:&lt;header&gt;</c> for every request header. <c>/status/&lt;code&gt;</c> answers that status,
 /// <c>/slow/&lt;ms&gt;</c> waits first, <c>/ws</c> echoes WebSocket messages; <see cref="FailWith"/> makes every
@@ -40,11 +40,12 @@ internal sealed class HttpBackend : IAsyncDisposable
     /// <summary>When set, every request is answered with this status.</summary>
     public int? FailWith { get; set; }
 
-    public static async Task<HttpBackend> StartAsync(string name, int port = 0)
+    /// <param name="h2c">Speak cleartext HTTP/2 only (prior knowledge), as gRPC servers do; else HTTP/1.1.</param>
+    public static async Task<HttpBackend> StartAsync(string name, int port = 0, bool h2c = false)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(System.Net.IPAddress.Loopback, port, l => l.Protocols = HttpProtocols.Http1AndHttp2));
+        builder.WebHost.ConfigureKestrel(k => k.Listen(System.Net.IPAddress.Loopback, port, l => l.Protocols = h2c ? HttpProtocols.Http2 : HttpProtocols.Http1));
         var app = builder.Build();
         HttpBackend? backend = null;
         app.UseWebSockets();
@@ -72,6 +73,11 @@ internal sealed class HttpBackend : IAsyncDisposable
         if (context.WebSockets.IsWebSocketRequest)
         {
             await EchoAsync(await context.WebSockets.AcceptWebSocketAsync());
+            return;
+        }
+        if (request.ContentType?.StartsWith("application/grpc", StringComparison.Ordinal) == true)
+        {
+            await GrpcEchoAsync(context);
             return;
         }
         var path = request.Path.Value ?? "/";
@@ -102,6 +108,25 @@ internal sealed class HttpBackend : IAsyncDisposable
             }
             await socket.SendAsync(buffer.AsMemory(0, received.Count), received.MessageType, received.EndOfMessage, CancellationToken.None);
         }
+    }
+
+    /// <summary>
+    /// gRPC on the wire (length-prefixed messages, status in trailers): every unary call is answered with its own
+    /// request message prefixed by the backend's name, so a client sees which instance served it.
+    /// </summary>
+    private async Task GrpcEchoAsync(HttpContext context)
+    {
+        using var buffer = new MemoryStream();
+        await context.Request.Body.CopyToAsync(buffer, context.RequestAborted);
+        var frame = buffer.ToArray();
+        var message = frame.Length >= 5 ? frame.AsSpan(5) : [];
+        var reply = Encoding.UTF8.GetBytes(Name + ":").Concat(message.ToArray()).ToArray();
+        var response = new byte[5 + reply.Length];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(response.AsSpan(1), reply.Length);
+        reply.CopyTo(response, 5);
+        context.Response.ContentType = "application/grpc";
+        await context.Response.Body.WriteAsync(response, context.RequestAborted);
+        context.Response.AppendTrailer("grpc-status", "0");
     }
 
     /// <summary>The <c>key=value</c> lines of a body this backend answered; the last value of a repeated key wins.</summary>

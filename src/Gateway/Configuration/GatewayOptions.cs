@@ -11,6 +11,12 @@ public sealed class GatewayOptions : IValidatableOptions
     /// <summary><c>Mesh:Gateway:Url</c>: the plain HTTP listener; empty, with no HttpsUrl either, runs no gateway.</summary>
     public string? Url { get; set; } = DefaultUrl;
 
+    /// <summary>
+    /// <c>Mesh:Gateway:H2cUrl</c>: a plain-HTTP listener that speaks HTTP/2 only (prior knowledge, as gRPC clients
+    /// use cleartext). Kestrel cannot offer HTTP/1.1 and cleartext HTTP/2 on one port, so h2c gets its own.
+    /// </summary>
+    public string? H2cUrl { get; set; }
+
     /// <summary><c>Mesh:Gateway:HttpsUrl</c>: the HTTPS listener (certificates chosen by SNI from <see cref="Certificates"/>).</summary>
     public string? HttpsUrl { get; set; }
 
@@ -46,13 +52,14 @@ public sealed class GatewayOptions : IValidatableOptions
     /// <summary><c>Mesh:Api:Url</c> (copied in): never a destination of a generated route, so the gateway does not expose the API.</summary>
     public string? ApiUrl { get; set; }
 
-    public bool Enabled => !string.IsNullOrWhiteSpace(Url) || !string.IsNullOrWhiteSpace(HttpsUrl);
+    public bool Enabled => !string.IsNullOrWhiteSpace(Url) || !string.IsNullOrWhiteSpace(HttpsUrl) || !string.IsNullOrWhiteSpace(H2cUrl);
 
     public IReadOnlyList<string> Validate()
     {
         var errors = new List<string>();
         CheckUrl(errors, "Url", Url, Uri.UriSchemeHttp);
         CheckUrl(errors, "HttpsUrl", HttpsUrl, Uri.UriSchemeHttps);
+        CheckUrl(errors, "H2cUrl", H2cUrl, Uri.UriSchemeHttp);
         if (Grace < TimeSpan.Zero) errors.Add($"{Section}:Grace must not be negative");
         if (Timeout <= TimeSpan.Zero) errors.Add($"{Section}:Timeout must be positive");
         if (ConnectTimeout <= TimeSpan.Zero) errors.Add($"{Section}:ConnectTimeout must be positive");

@@ -38,7 +38,7 @@ internal sealed partial class RouteTableFeed : BackgroundService
         _options = options;
         _routeOptions = new RouteTableOptions(options.Domain, options.TestDomain);
         _metrics = metrics;
-        _own = new OwnEndpoints([options.ApiUrl, options.Url, options.HttpsUrl], [options.Url, options.HttpsUrl]);
+        _own = new OwnEndpoints([options.ApiUrl, options.Url, options.HttpsUrl, options.H2cUrl], [options.Url, options.HttpsUrl, options.H2cUrl]);
         _logger = logger;
         _current = Build(registry.Current);
     }
