@@ -106,7 +106,7 @@ internal sealed partial class GatewayServer(
 
     private static partial class Log
     {
-        [LoggerMessage(20, LogLevel.Information, "Gateway listening on {Addresses}")]
+        [LoggerMessage(5030, LogLevel.Information, "Gateway listening on {Addresses}")]
         public static partial void Listening(ILogger logger, string addresses);
     }
 }

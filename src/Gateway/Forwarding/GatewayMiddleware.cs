@@ -214,18 +214,18 @@ internal sealed partial class GatewayMiddleware(
 
     private static partial class Log
     {
-        [LoggerMessage(10, LogLevel.Information,
+        [LoggerMessage(5020, LogLevel.Information,
             "{Method} {Host}{Path} {Status} route={Route} service={Service} instance={InstanceId} destination={Destination} {ElapsedMs:0.###}ms request_id={RequestId}")]
         public static partial void Access(ILogger logger, string method, string host, string path, int status, string route, string service,
             string instanceId, string destination, double elapsedMs, string requestId);
 
-        [LoggerMessage(11, LogLevel.Warning, "Instance '{InstanceId}' of {Service} at {Destination} failed repeatedly: taken out for {Reactivation}")]
+        [LoggerMessage(5021, LogLevel.Warning, "Instance '{InstanceId}' of {Service} at {Destination} failed repeatedly: taken out for {Reactivation}")]
         public static partial void DestinationOut(ILogger logger, string instanceId, string service, string destination, TimeSpan reactivation);
 
-        [LoggerMessage(12, LogLevel.Information, "Instance '{InstanceId}' of {Service} at {Destination} answered again: back in")]
+        [LoggerMessage(5022, LogLevel.Information, "Instance '{InstanceId}' of {Service} at {Destination} answered again: back in")]
         public static partial void DestinationBack(ILogger logger, string instanceId, string service, string destination);
 
-        [LoggerMessage(13, LogLevel.Debug, "Request {RequestId} to instance '{InstanceId}' of {Service} failed: {Error}")]
+        [LoggerMessage(5023, LogLevel.Debug, "Request {RequestId} to instance '{InstanceId}' of {Service} failed: {Error}")]
         public static partial void ForwardFailed(ILogger logger, string requestId, string instanceId, string service, ForwarderError error, Exception? exception);
     }
 }

@@ -177,14 +177,14 @@ internal sealed partial class RouteTableFeed : BackgroundService
 
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Debug, "Gateway routes at position {Position}: {Routes} routes to {Clusters} clusters")]
+        [LoggerMessage(5001, LogLevel.Debug, "Gateway routes at position {Position}: {Routes} routes to {Clusters} clusters")]
         public static partial void TableSwapped(ILogger logger, long position, int routes, int clusters);
 
-        [LoggerMessage(2, LogLevel.Warning,
+        [LoggerMessage(5002, LogLevel.Warning,
             "Route conflict on '{Host}{PathPrefix}': kept for {KeptBy} (instance '{KeptInstance}'), refused for {RefusedFor} (instance '{RefusedInstance}') at position {Position}")]
         public static partial void RouteConflict(ILogger logger, string host, string pathPrefix, string keptBy, string? keptInstance, string refusedFor, string? refusedInstance, long position);
 
-        [LoggerMessage(3, LogLevel.Error, "Gateway routes could not be built at position {Position}; the previous routes keep serving")]
+        [LoggerMessage(5003, LogLevel.Error, "Gateway routes could not be built at position {Position}; the previous routes keep serving")]
         public static partial void BuildFailed(ILogger logger, long position, Exception exception);
     }
 }

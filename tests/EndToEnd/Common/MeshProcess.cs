@@ -29,6 +29,9 @@ internal sealed class MeshProcess : IAsyncDisposable
 
     public string DataDir { get; }
 
+    /// <summary>The gateway's plain-HTTP listener (<c>MESH__GATEWAY__URL</c>).</summary>
+    public Uri? GatewayAddress { get; private set; }
+
     public Uri BaseAddress { get; }
 
     /// <summary>A client for the API; its connections die with the process.</summary>
@@ -70,6 +73,7 @@ internal sealed class MeshProcess : IAsyncDisposable
 
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         var mesh = new MeshProcess(process, dataDir, url);
+        if (info.Environment.TryGetValue("MESH__GATEWAY__URL", out var gateway) && !string.IsNullOrEmpty(gateway)) mesh.GatewayAddress = new Uri(gateway);
         process.OutputDataReceived += (_, e) => mesh.Capture(mesh._stdout, mesh._outputClosed, e.Data);
         process.ErrorDataReceived += (_, e) => mesh.Capture(mesh._stderr, mesh._errorClosed, e.Data);
         process.Start();
