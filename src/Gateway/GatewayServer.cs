@@ -53,7 +53,7 @@ internal sealed partial class GatewayServer(
 
         var app = builder.Build();
         var middleware = new GatewayMiddleware(feed, app.Services.GetRequiredService<Yarp.ReverseProxy.Forwarder.IHttpForwarder>(),
-            GatewayHttpClient.Create(options), options, metrics, loggers);
+            GatewayHttpClient.Create(options), options, metrics, endpoints, loggers);
         app.Run(middleware.InvokeAsync);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         _app = app;

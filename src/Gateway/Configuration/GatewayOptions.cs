@@ -20,6 +20,12 @@ public sealed class GatewayOptions : IValidatableOptions
     /// <summary><c>Mesh:Gateway:HttpsUrl</c>: the HTTPS listener (certificates chosen by SNI from <see cref="Certificates"/>).</summary>
     public string? HttpsUrl { get; set; }
 
+    /// <summary>
+    /// <c>Mesh:Gateway:HttpsRedirectPort</c>: the port a route's HTTP→HTTPS redirect names, where clients reach the
+    /// HTTPS listener on another port than it listens on (a port mapping, a load balancer); default: its own.
+    /// </summary>
+    public int? HttpsRedirectPort { get; set; }
+
     /// <summary><c>Mesh:Gateway:Certificates:&lt;n&gt;</c>: PEM certificate and key files, reloaded when they change.</summary>
     public List<GatewayCertificateOptions> Certificates { get; set; } = [];
 
@@ -60,6 +66,7 @@ public sealed class GatewayOptions : IValidatableOptions
         CheckUrl(errors, "Url", Url, Uri.UriSchemeHttp);
         CheckUrl(errors, "HttpsUrl", HttpsUrl, Uri.UriSchemeHttps);
         CheckUrl(errors, "H2cUrl", H2cUrl, Uri.UriSchemeHttp);
+        if (HttpsRedirectPort is < 1 or > 65535) errors.Add($"{Section}:HttpsRedirectPort must be a port (1 to 65535)");
         if (Grace < TimeSpan.Zero) errors.Add($"{Section}:Grace must not be negative");
         if (Timeout <= TimeSpan.Zero) errors.Add($"{Section}:Timeout must be positive");
         if (ConnectTimeout <= TimeSpan.Zero) errors.Add($"{Section}:ConnectTimeout must be positive");

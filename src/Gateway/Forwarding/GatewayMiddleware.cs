@@ -26,11 +26,11 @@ internal sealed partial class GatewayMiddleware(
     HttpMessageInvoker invoker,
     GatewayOptions options,
     GatewayMetrics metrics,
+    GatewayEndpoints endpoints,
     ILoggerFactory loggers)
 {
     private readonly ILogger _accessLog = loggers.CreateLogger("Mesh.Gateway.AccessLog");
     private readonly ILogger _logger = loggers.CreateLogger<GatewayMiddleware>();
-    private readonly int _httpsPort = HttpsPort(options.HttpsUrl);
 
     /// <summary>Rebuilding the routes takes milliseconds; a request never waits longer than this for it.</summary>
     private static readonly TimeSpan CatchUpLimit = TimeSpan.FromSeconds(1);
@@ -60,7 +60,7 @@ internal sealed partial class GatewayMiddleware(
         }
 
         var runtime = table.RuntimeOf(route);
-        if (route.HttpsRedirect && !request.IsHttps && _httpsPort > 0)
+        if (route.HttpsRedirect && !request.IsHttps && HttpsPort > 0)
         {
             RedirectToHttps(context);
             Finish(context, runtime.Metrics, runtime, null, started);
@@ -161,7 +161,7 @@ internal sealed partial class GatewayMiddleware(
     private void RedirectToHttps(HttpContext context)
     {
         var request = context.Request;
-        var port = _httpsPort == 443 ? "" : $":{_httpsPort}";
+        var port = HttpsPort == 443 ? "" : $":{HttpsPort}";
         var target = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()?.RawTarget is ['/', ..] raw
             ? raw
             : request.Path.ToUriComponent() + request.QueryString.ToUriComponent();
@@ -209,8 +209,8 @@ internal sealed partial class GatewayMiddleware(
     private static bool IsGrpc(HttpRequest request) =>
         request.ContentType?.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase) == true;
 
-    private static int HttpsPort(string? httpsUrl) =>
-        Uri.TryCreate(httpsUrl, UriKind.Absolute, out var uri) ? uri.Port : 0;
+    /// <summary>Where redirects send clients: <c>Mesh:Gateway:HttpsRedirectPort</c>, else the HTTPS listener's port (0: no HTTPS).</summary>
+    private int HttpsPort => options.HttpsRedirectPort ?? endpoints.Https?.Port ?? 0;
 
     private static partial class Log
     {

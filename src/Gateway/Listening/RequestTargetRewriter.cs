@@ -64,6 +64,7 @@ internal sealed class RequestTargetRewriter
     /// <summary>The source ended: what was held back goes to Kestrel untouched, to be judged as an incomplete request.</summary>
     public void Finish(ReadOnlySequence<byte> rest, IBufferWriter<byte> output)
     {
+        if (rest.IsEmpty) return;
         _phase = Http1Phase.PassThrough;
         Copy(rest, output);
     }
