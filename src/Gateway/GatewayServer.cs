@@ -33,7 +33,7 @@ internal sealed partial class GatewayServer(
     {
         ListenOptions? http = null, h2c = null, https = null;
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
-        builder.Services.AddSingleton(loggers);
+        builder.Services.AddSingleton<ILoggerFactory>(new GatewayLoggerFactory(loggers));
         builder.Services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
         builder.Services.AddSingleton<IHostLifetime, NoLifetime>();
         builder.Services.AddHttpForwarder();
