@@ -1,5 +1,6 @@
 using Mesh.Nginx.Configuration;
 using Mesh.Projections.Environments;
+using Mesh.Projections.Routes;
 using Mesh.Projections.State;
 using Mesh.Registry.Events;
 using Mesh.Registry.Instances;
@@ -21,8 +22,8 @@ public sealed record NginxModel(
 {
     public bool HasPlaceholder => Upstreams.Any(u => u.Placeholder);
 
-    public static string UpstreamName(string service, string env) =>
-        env == EnvironmentNames.Integration ? service : $"{service}--{env}";
+    /// <summary>The route table's cluster id: <c>web</c> for integration, <c>web--feature-x</c> otherwise.</summary>
+    public static string UpstreamName(string service, string env) => RouteCluster.IdOf(service, env);
 
     public static NginxModel From(RegistryState state, string target, NginxTargetOptions options)
     {
@@ -51,61 +52,43 @@ public sealed record NginxModel(
             }
         }
 
-        var servers = options.IsFull ? ServerBlocks(state, view, environments, allServices, options) : [];
+        var servers = options.IsFull ? ServerBlocks(state, environments, allServices, options) : [];
         return new NginxModel(target, state.Position, options.IsFull, options.Listen, options.EffectivePlaceholderListen, upstreams, servers);
     }
 
     private static List<NginxEndpoint> Routable(IEnumerable<InstanceState> passing) =>
         passing.Select(i => i.Registration!)
-            .Where(r => r.Port > 0 && !r.Meta.ContainsKey(UnroutableMeta))
+            .Where(r => r.Port > 0 && !r.Meta.ContainsKey(RouteTable.UnroutableMeta))
             .Select(r => new NginxEndpoint(r.InstanceId, r.Address, r.Port))
             .OrderBy(e => e.Address, StringComparer.Ordinal).ThenBy(e => e.Port).ThenBy(e => e.InstanceId, StringComparer.Ordinal)
             .DistinctBy(e => e.Endpoint)
             .ToList();
 
-    /// <summary>The Docker mapper's marker for an instance without a usable port (kept here: consumers do not reference sources).</summary>
-    internal const string UnroutableMeta = "mesh-unroutable";
 
-    private static List<NginxServer> ServerBlocks(
-        RegistryState state, EnvironmentView view, List<string> environments, List<string> services, NginxTargetOptions options)
+    /// <summary>
+    /// Server blocks from the shared <see cref="RouteTable"/> (the gateway routes by the same table, so both agree on
+    /// which service a host and path reach, conflicts included): declared routes and environment hosts whose
+    /// environment runs the service or falls back to one that does.
+    /// </summary>
+    private static List<NginxServer> ServerBlocks(RegistryState state, List<string> environments, List<string> services, NginxTargetOptions options)
     {
         var envSet = environments.ToHashSet(StringComparer.Ordinal);
         var serviceSet = services.ToHashSet(StringComparer.Ordinal);
-        // host -> path -> location; the first claim in instance-id order wins, so conflicts resolve the same way every time.
-        var hosts = new SortedDictionary<string, SortedDictionary<string, NginxLocation>>(StringComparer.Ordinal);
-        foreach (var instance in state.Instances.Values)
-        {
-            if (instance.Registration is not { } r || !envSet.Contains(r.Env) || !serviceSet.Contains(r.Service)) continue;
-            foreach (var route in r.Routes)
-            {
-                var host = route.Host.Trim().ToLowerInvariant();
-                if (host.Length == 0) continue;
-                var location = Location(route, UpstreamName(r.Service, r.Env));
-                if (!hosts.TryGetValue(host, out var paths)) hosts[host] = paths = new(StringComparer.Ordinal);
-                paths.TryAdd(location.Path, location);
-            }
-        }
-
-        var testDomain = string.IsNullOrWhiteSpace(options.TestDomain) ? "test.mesh" : options.TestDomain.Trim('.');
-        foreach (var env in environments)
-        {
-            foreach (var service in services)
-            {
-                if (!view.Resolve(env, service).Found) continue;
-                var host = $"{service}.{env}.{testDomain}";
-                if (!hosts.TryGetValue(host, out var paths)) hosts[host] = paths = new(StringComparer.Ordinal);
-                paths.TryAdd("/", new NginxLocation("/", UpstreamName(service, env), false));
-            }
-        }
-        return hosts.Select(h => new NginxServer(h.Key, h.Value.Values.ToList())).ToList();
+        var testDomain = string.IsNullOrWhiteSpace(options.TestDomain) ? RouteTableOptions.DefaultTestDomain : options.TestDomain;
+        var table = RouteTable.Of(state, RouteTableOptions.Default with { TestDomain = testDomain });
+        return table.Routes
+            .Where(r => r.Kind != RouteKind.Service && r.Cluster.AnsweredBy is not null)
+            .Where(r => envSet.Contains(r.Cluster.Env) && serviceSet.Contains(r.Cluster.Service))
+            .GroupBy(r => r.Host, StringComparer.Ordinal)
+            .Select(g => new NginxServer(g.Key, g.Select(Location).OrderBy(l => l.Path, StringComparer.Ordinal).ToList()))
+            .OrderBy(s => s.Host, StringComparer.Ordinal)
+            .ToList();
     }
 
-    private static NginxLocation Location(RouteSpec route, string upstream)
-    {
-        var prefix = string.IsNullOrEmpty(route.PathPrefix) ? "/" : route.PathPrefix.StartsWith('/') ? route.PathPrefix : "/" + route.PathPrefix;
-        if (prefix == "/") return new NginxLocation("/", upstream, false);
-        // Stripping maps /api/x to /x: nginx replaces the matched location with proxy_pass's URI part ("/").
-        if (route.StripPrefix) return new NginxLocation(prefix.TrimEnd('/') + "/", upstream, true);
-        return new NginxLocation(prefix, upstream, false);
-    }
+    // Prefixes match whole segments, as in the gateway: "/api" renders "location /api/" (nginx redirects "/api" to it).
+    // Stripping maps /api/x to /x: nginx replaces the matched location with proxy_pass's URI part ("/").
+    private static NginxLocation Location(Route route) =>
+        route.PathPrefix == "/"
+            ? new NginxLocation("/", route.Cluster.Id, false)
+            : new NginxLocation(route.PathPrefix + "/", route.Cluster.Id, route.StripPrefix);
 }
