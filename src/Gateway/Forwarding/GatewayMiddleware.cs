@@ -74,8 +74,7 @@ internal sealed partial class GatewayMiddleware(
             return;
         }
 
-        var state = new GatewayRequest(runtime, RequestId(request), PinnedVersion(request, runtime));
-        context.Features.Set(state);
+        var state = new GatewayTransformer(runtime, RequestId(request), PinnedVersion(request, runtime));
         runtime.Metrics.Active.Inc();
         try
         {
@@ -84,11 +83,11 @@ internal sealed partial class GatewayMiddleware(
         finally
         {
             runtime.Metrics.Active.Dec();
-            Finish(context, runtime.Metrics, runtime, state.Target, started);
+            Finish(context, runtime.Metrics, runtime, state.Target, started, state.RequestId);
         }
     }
 
-    private async Task ForwardAsync(HttpContext context, GatewayRequest state)
+    private async Task ForwardAsync(HttpContext context, GatewayTransformer state)
     {
         var runtime = state.Route;
         var config = context.Request.Protocol == "HTTP/2" && IsGrpc(context.Request) ? runtime.Http2 : runtime.Http1;
@@ -105,7 +104,7 @@ internal sealed partial class GatewayMiddleware(
             ForwarderError error;
             try
             {
-                error = await forwarder.SendAsync(context, target.Destination.BaseUrl, invoker, config, GatewayTransformer.Instance).ConfigureAwait(false);
+                error = await forwarder.SendAsync(context, target.Destination.BaseUrl, invoker, config, state).ConfigureAwait(false);
             }
             finally
             {
@@ -177,7 +176,7 @@ internal sealed partial class GatewayMiddleware(
         return context.Response.WriteAsync(body, context.RequestAborted);
     }
 
-    private void Finish(HttpContext context, RouteMetrics routeMetrics, RouteRuntime? route, Target? target, long started)
+    private void Finish(HttpContext context, RouteMetrics routeMetrics, RouteRuntime? route, Target? target, long started, string? requestId = null)
     {
         var elapsed = Stopwatch.GetElapsedTime(started);
         var status = context.Response.StatusCode;
@@ -187,7 +186,7 @@ internal sealed partial class GatewayMiddleware(
             var request = context.Request;
             Log.Access(_accessLog, request.Method, request.Host.Value ?? "", request.Path.Value ?? "", status, route?.Label ?? "-",
                 route?.Route.Cluster.Id ?? "-", target?.Destination.InstanceId ?? "-", target?.Destination.BaseUrl ?? "-",
-                elapsed.TotalMilliseconds, context.Features.Get<GatewayRequest>()?.RequestId ?? request.Headers[GatewayTransformer.RequestIdHeader].ToString());
+                elapsed.TotalMilliseconds, requestId ?? request.Headers[GatewayTransformer.RequestIdHeader].ToString());
         }
     }
 

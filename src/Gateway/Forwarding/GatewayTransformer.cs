@@ -1,4 +1,6 @@
 using System.Net.Http.Headers;
+using Mesh.Gateway.LoadBalancing;
+using Mesh.Gateway.Routing;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Net.Http.Headers;
@@ -18,22 +20,36 @@ namespace Mesh.Gateway.Forwarding;
 /// <item>A response from a versioned instance pins the client to that version with a cookie.</item>
 /// </list>
 /// </summary>
-internal sealed class GatewayTransformer : HttpTransformer
+/// <remarks>
+/// One per request: it carries the request's forwarding state (route, request id, pinned version, current target) from
+/// the middleware to the response, which saves a request feature (and the dictionary behind it) per request.
+/// </remarks>
+internal sealed class GatewayTransformer(RouteRuntime route, string requestId, string? pinnedVersion) : HttpTransformer
 {
     public const string RequestIdHeader = "X-Request-Id";
     public const string TraceParentHeader = "traceparent";
 
     private static readonly UriCreationOptions Verbatim = new() { DangerousDisablePathAndQueryCanonicalization = true };
 
-    public static readonly GatewayTransformer Instance = new();
+    public RouteRuntime Route { get; } = route;
+
+    public string RequestId { get; } = requestId;
+
+    /// <summary>The version the client's cookie pinned it to, if any.</summary>
+    public string? PinnedVersion { get; } = pinnedVersion;
+
+    /// <summary>The target of the current attempt.</summary>
+    public Target? Target { get; set; }
 
     public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
     {
         await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken).ConfigureAwait(false);
         var request = httpContext.Request;
-        var state = httpContext.Features.GetRequiredFeature<GatewayRequest>();
-
-        proxyRequest.RequestUri = new Uri(destinationPrefix + Target(httpContext, state), Verbatim);
+        // The base built the URI from the decoded path; where that re-encoding differs from what the client sent (or a
+        // prefix is stripped), send the client's own target.
+        var target = RequestTarget(httpContext);
+        if (!string.Equals(proxyRequest.RequestUri?.PathAndQuery, target, StringComparison.Ordinal))
+            proxyRequest.RequestUri = new Uri(destinationPrefix + target, Verbatim);
         proxyRequest.Headers.Host = request.Host.Value;
 
         var headers = proxyRequest.Headers;
@@ -48,17 +64,16 @@ internal sealed class GatewayTransformer : HttpTransformer
         headers.TryAddWithoutValidation("X-Forwarded-Proto", request.Scheme);
         headers.Remove("X-Forwarded-Host");
         headers.TryAddWithoutValidation("X-Forwarded-Host", request.Host.Value);
-        if (!request.Headers.ContainsKey(RequestIdHeader)) headers.TryAddWithoutValidation(RequestIdHeader, state.RequestId);
+        if (!request.Headers.ContainsKey(RequestIdHeader)) headers.TryAddWithoutValidation(RequestIdHeader, RequestId);
         if (!request.Headers.ContainsKey(TraceParentHeader)) headers.TryAddWithoutValidation(TraceParentHeader, NewTraceParent());
     }
 
     public override async ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)
     {
         var copy = await base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken).ConfigureAwait(false);
-        var state = httpContext.Features.GetRequiredFeature<GatewayRequest>();
         var response = httpContext.Response;
-        response.Headers[RequestIdHeader] = state.RequestId;
-        if (state.Route.VersionCookie is { } cookie && state.Target?.Destination.Version is { } version && version != state.PinnedVersion)
+        response.Headers[RequestIdHeader] = RequestId;
+        if (Route.VersionCookie is { } cookie && Target?.Destination.Version is { } version && version != PinnedVersion)
         {
             response.Headers.Append(HeaderNames.SetCookie, new SetCookieHeaderValue(cookie, Uri.EscapeDataString(version))
             {
@@ -71,13 +86,13 @@ internal sealed class GatewayTransformer : HttpTransformer
     }
 
     /// <summary>The path and query to send: the raw request target, less a stripped prefix.</summary>
-    private static string Target(HttpContext httpContext, GatewayRequest state)
+    private string RequestTarget(HttpContext httpContext)
     {
         var raw = httpContext.Features.Get<IHttpRequestFeature>()?.RawTarget;
         var request = httpContext.Request;
         // Absolute-form targets (a client talking to a proxy) and anything odd fall back to the decoded path.
         if (string.IsNullOrEmpty(raw) || raw[0] != '/') raw = request.Path.ToUriComponent() + request.QueryString.ToUriComponent();
-        var route = state.Route.Route;
+        var route = Route.Route;
         if (!route.StripPrefix) return raw;
         var prefix = route.PathPrefix;
         if (raw.StartsWith(prefix, StringComparison.Ordinal) && (raw.Length == prefix.Length || raw[prefix.Length] is '/' or '?'))
