@@ -1,6 +1,7 @@
 using System.Net;
 using Mesh.Gateway.Configuration;
 using Mesh.Gateway.Forwarding;
+using Mesh.Gateway.Listening;
 using Mesh.Gateway.Observability;
 using Mesh.Gateway.Routing;
 using Mesh.Gateway.Tls;
@@ -41,13 +42,17 @@ internal sealed partial class GatewayServer(
         {
             kestrel.AddServerHeader = false;
             if (!string.IsNullOrWhiteSpace(options.Url))
-                http = Listen(kestrel, new Uri(options.Url), l => l.Protocols = HttpProtocols.Http1);
+                http = Listen(kestrel, new Uri(options.Url), l =>
+                {
+                    l.Protocols = HttpProtocols.Http1;
+                    l.UseNonAsciiRequestTargets();
+                });
             if (!string.IsNullOrWhiteSpace(options.H2cUrl))
                 h2c = Listen(kestrel, new Uri(options.H2cUrl), l => l.Protocols = HttpProtocols.Http2);
             if (!string.IsNullOrWhiteSpace(options.HttpsUrl))
             {
                 _certificates = new CertificateStore(options.Certificates, loggers.CreateLogger<CertificateStore>());
-                https = Listen(kestrel, new Uri(options.HttpsUrl), l => l.UseMeshCertificates(_certificates));
+                https = Listen(kestrel, new Uri(options.HttpsUrl), l => l.UseMeshCertificates(_certificates).UseNonAsciiRequestTargets());
             }
         });
 

@@ -27,8 +27,9 @@ internal static class ChunkSizeLine
             if (size > int.MaxValue) return false;
         }
 
-        var rest = content[digits..].TrimStart(Whitespace);
-        return content.Length == digits || (!rest.IsEmpty && rest[0] == (byte)';');
+        // Optional whitespace (BWS) may precede the ';' of the first extension.
+        var extensions = content[digits..].IndexOfAnyExcept(SP, HTab);
+        return content.Length == digits || (extensions >= 0 && content[digits + extensions] == (byte)';');
     }
 
     /// <summary>Whether the start of a line still waiting for its end can begin a chunk-size line.</summary>
@@ -36,7 +37,8 @@ internal static class ChunkSizeLine
     {
         var digits = prefix.IndexOfAnyExcept(HexDigits);
         if (digits < 0) return prefix.Length <= MaxDigits;
-        return digits is > 0 and <= MaxDigits && prefix[digits] is SP or HTab or (byte)';' or CR;
+        return digits is > 0 and <= MaxDigits
+            && (prefix[digits] is SP or HTab or (byte)';' || (prefix[digits] == CR && digits == prefix.Length - 1));
     }
 
     private static int HexValue(byte digit) => digit switch

@@ -10,9 +10,6 @@ internal static class HttpSyntax
     public const byte SP = (byte)' ';
     public const byte HTab = (byte)'\t';
 
-    /// <summary>SP and HTAB: optional whitespace (OWS, BWS).</summary>
-    public static ReadOnlySpan<byte> Whitespace => " \t"u8;
-
     /// <summary>tchar: the characters of a token such as a method or a field name.</summary>
     public static readonly SearchValues<byte> TokenChars =
         SearchValues.Create("!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"u8);

@@ -22,19 +22,20 @@ internal struct RequestFraming
     {
         if (!HeaderLine.TrySplit(content, out var name, out var value)) return false;
 
-        if (Ascii.EqualsIgnoreCase(name, "Content-Length"u8))
+        // Lengths first: most header lines are none of these three and cost one comparison.
+        switch (name.Length)
         {
-            if (_contentLength.HasValue || !TryParseLength(value, out var length)) return false;
-            _contentLength = length;
-        }
-        else if (Ascii.EqualsIgnoreCase(name, "Transfer-Encoding"u8))
-        {
-            _hasTransferEncoding = true;
-        }
-        else if (Ascii.EqualsIgnoreCase(name, "Connection"u8) && ContainsIgnoreCase(value, "upgrade"u8))
-        {
-            // A superset of Kestrel's token match: wrongly counting a request as an upgrade only stops rewriting.
-            _upgrade = true;
+            case 14 when Ascii.EqualsIgnoreCase(name, "Content-Length"u8):
+                if (_contentLength.HasValue || !TryParseLength(HeaderLine.Trim(value), out var length)) return false;
+                _contentLength = length;
+                break;
+            case 17 when Ascii.EqualsIgnoreCase(name, "Transfer-Encoding"u8):
+                _hasTransferEncoding = true;
+                break;
+            case 10 when Ascii.EqualsIgnoreCase(name, "Connection"u8):
+                // A superset of Kestrel's token match: wrongly counting a request as an upgrade only stops rewriting.
+                _upgrade |= ContainsIgnoreCase(value, "upgrade"u8);
+                break;
         }
 
         return true;
@@ -46,7 +47,7 @@ internal struct RequestFraming
         length = _contentLength ?? 0;
         return (_upgrade, _hasTransferEncoding, _contentLength) switch
         {
-            // After a 101 the bytes are another protocol; without one Kestrel still reads them as an upgrade body.
+            // After a 101 the bytes are another protocol. Whether one is sent is not visible here, so rewriting stops either way.
             (true, _, _) => Http1Phase.PassThrough,
             // Both: Kestrel's handling differs by version (reject, or chunked and close); either way leave it to Kestrel.
             (_, true, not null) => Http1Phase.PassThrough,

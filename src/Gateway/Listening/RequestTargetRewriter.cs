@@ -14,7 +14,8 @@ namespace Mesh.Gateway.Listening;
 /// </summary>
 /// <remarks>
 /// Not thread-safe: one instance per connection, fed by one reader. Lines are held back until they end (the caller
-/// keeps them unconsumed in its source); bodies pass as they arrive.
+/// keeps them unconsumed in its source); bodies pass as they arrive. Within a buffer segment, unchanged bytes are
+/// copied in one run; only a line crossing into the next segment is gathered into a copy.
 /// </remarks>
 internal sealed class RequestTargetRewriter
 {
@@ -25,6 +26,8 @@ internal sealed class RequestTargetRewriter
     private RequestFraming _framing;
     private long _remaining;
     private long _searched;
+    private int _targetStart;
+    private int _targetLength;
 
     public Http1Phase Phase => _phase;
 
@@ -37,25 +40,21 @@ internal sealed class RequestTargetRewriter
     {
         while (!input.IsEmpty)
         {
-            switch (_phase)
+            if (_phase == Http1Phase.PassThrough)
             {
-                case Http1Phase.PassThrough:
-                    Copy(input, output);
-                    return input.End;
-                case Http1Phase.Body or Http1Phase.ChunkData:
-                    input = TakeBody(input, output);
-                    break;
-                case Http1Phase.ChunkDataEnd:
-                    if (input.Length < 2) return input.Start;
-                    input = TakeChunkDataEnd(input, output);
-                    break;
-                case Http1Phase.RequestLine when _searched == 0 && input.FirstSpan[0] is CR or LF:
-                    input = TakeEmptyLines(input, output);
-                    break;
-                default:
-                    if (!TryTakeLine(ref input, output)) return input.Start;
-                    break;
+                Copy(input, output);
+                return input.End;
             }
+
+            var used = TakeWithinSegment(input.FirstSpan, output);
+            if (used > 0 || _phase == Http1Phase.PassThrough)
+            {
+                input = input.Slice(used);
+                continue;
+            }
+
+            // The next line (or chunk-data CRLF) crosses into the next segment, or has not arrived whole.
+            if (!TryTakeAcrossSegments(ref input, output)) return input.Start;
         }
 
         return input.End;
@@ -69,42 +68,71 @@ internal sealed class RequestTargetRewriter
         Copy(rest, output);
     }
 
-    private ReadOnlySequence<byte> TakeBody(ReadOnlySequence<byte> input, IBufferWriter<byte> output)
+    /// <summary>Takes every whole unit (line, body bytes, chunk-data CRLF) that lies within <paramref name="span"/>.</summary>
+    private int TakeWithinSegment(ReadOnlySpan<byte> span, IBufferWriter<byte> output)
     {
-        var body = input.Slice(0, Math.Min(_remaining, input.Length));
-        Copy(body, output);
-        _remaining -= body.Length;
-        if (_remaining == 0) _phase = _phase == Http1Phase.Body ? Http1Phase.RequestLine : Http1Phase.ChunkDataEnd;
-        return input.Slice(body.End);
-    }
-
-    private ReadOnlySequence<byte> TakeChunkDataEnd(ReadOnlySequence<byte> input, IBufferWriter<byte> output)
-    {
-        Span<byte> end = stackalloc byte[2];
-        input.Slice(0, 2).CopyTo(end);
-        if (end is not [CR, LF])
+        var at = 0;
+        var copied = 0;
+        while (at < span.Length && _phase != Http1Phase.PassThrough)
         {
-            _phase = Http1Phase.PassThrough;
-            return input;
+            var rest = span[at..];
+            if (_phase is Http1Phase.Body or Http1Phase.ChunkData)
+            {
+                at += (int)TakeBody(rest.Length);
+            }
+            else if (_phase == Http1Phase.ChunkDataEnd)
+            {
+                if (rest.Length < 2) break;
+                if (!TakeChunkDataEnd(rest)) break;
+                at += 2;
+            }
+            else if (_phase == Http1Phase.RequestLine && _searched == 0 && rest[0] is CR or LF)
+            {
+                // Kestrel skips CR and LF bytes before a request line; so does this, copying them.
+                var skipped = rest.IndexOfAnyExcept(CR, LF);
+                at += skipped < 0 ? rest.Length : skipped;
+            }
+            else
+            {
+                if (_searched >= rest.Length) break;
+                var lf = rest[(int)_searched..].IndexOf(LF);
+                if (lf < 0) break;
+
+                var line = rest[..((int)_searched + lf + 1)];
+                _searched = 0;
+                var outcome = line.Length > MaxLineLength ? LineOutcome.PassThrough : TakeLine(line);
+                if (outcome == LineOutcome.PassThrough) break;
+                if (outcome == LineOutcome.EncodeTarget)
+                {
+                    output.Write(span[copied..at]);
+                    WriteEncoded(line, output);
+                    copied = at + line.Length;
+                }
+
+                at += line.Length;
+            }
         }
 
-        output.Write(end);
-        _phase = Http1Phase.ChunkSize;
-        return input.Slice(2);
+        output.Write(span[copied..at]);
+        return at;
     }
 
-    /// <summary>Kestrel skips CR and LF bytes before a request line; so does this, copying them.</summary>
-    private static ReadOnlySequence<byte> TakeEmptyLines(ReadOnlySequence<byte> input, IBufferWriter<byte> output)
+    private bool TryTakeAcrossSegments(ref ReadOnlySequence<byte> input, IBufferWriter<byte> output)
     {
-        var first = input.FirstSpan;
-        var count = first.IndexOfAnyExcept(CR, LF);
-        if (count < 0) count = first.Length;
-        output.Write(first[..count]);
-        return input.Slice(count);
-    }
+        if (_phase == Http1Phase.ChunkDataEnd)
+        {
+            if (input.Length < 2) return false;
+            Span<byte> end = stackalloc byte[2];
+            input.Slice(0, 2).CopyTo(end);
+            if (TakeChunkDataEnd(end))
+            {
+                output.Write(end);
+                input = input.Slice(2);
+            }
 
-    private bool TryTakeLine(ref ReadOnlySequence<byte> input, IBufferWriter<byte> output)
-    {
+            return true;
+        }
+
         // Only the bytes that arrived since the last call are searched: a slow line costs its length, not its square.
         if (input.Slice(_searched).PositionOf(LF) is not { } lf)
         {
@@ -115,34 +143,54 @@ internal sealed class RequestTargetRewriter
 
         _searched = 0;
         var line = input.Slice(0, input.GetPosition(1, lf));
-        if (line.Length > MaxLineLength || !TryTakeLine(line, output))
+        if (line.Length > MaxLineLength)
         {
             _phase = Http1Phase.PassThrough;
             return true;
+        }
+
+        var copy = ArrayPool<byte>.Shared.Rent((int)line.Length);
+        try
+        {
+            var gathered = copy.AsSpan(0, (int)line.Length);
+            line.CopyTo(gathered);
+            switch (TakeLine(gathered))
+            {
+                case LineOutcome.PassThrough:
+                    return true;
+                case LineOutcome.EncodeTarget:
+                    WriteEncoded(gathered, output);
+                    break;
+                default:
+                    output.Write(gathered);
+                    break;
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(copy);
         }
 
         input = input.Slice(line.End);
         return true;
     }
 
-    private bool TryTakeLine(ReadOnlySequence<byte> line, IBufferWriter<byte> output)
+    private long TakeBody(long available)
     {
-        if (line.IsSingleSegment) return TryTakeLine(line.FirstSpan, output);
-
-        var copy = ArrayPool<byte>.Shared.Rent((int)line.Length);
-        try
-        {
-            line.CopyTo(copy);
-            return TryTakeLine(copy.AsSpan(0, (int)line.Length), output);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(copy);
-        }
+        var taken = Math.Min(_remaining, available);
+        _remaining -= taken;
+        if (_remaining == 0) _phase = _phase == Http1Phase.Body ? Http1Phase.RequestLine : Http1Phase.ChunkDataEnd;
+        return taken;
     }
 
-    /// <summary>Handles one whole line, LF included; false, with nothing written, for a line it does not understand.</summary>
-    private bool TryTakeLine(ReadOnlySpan<byte> line, IBufferWriter<byte> output)
+    private bool TakeChunkDataEnd(ReadOnlySpan<byte> next)
+    {
+        _phase = next is [CR, LF, ..] ? Http1Phase.ChunkSize : Http1Phase.PassThrough;
+        return _phase == Http1Phase.ChunkSize;
+    }
+
+    /// <summary>Reads one whole line, LF included, moves to the next phase, and says how to copy it.</summary>
+    private LineOutcome TakeLine(ReadOnlySpan<byte> line)
     {
         var content = line[..^1];
         var endsWithCrLf = content is [.., CR];
@@ -150,57 +198,56 @@ internal sealed class RequestTargetRewriter
 
         // A CR that does not end the line is refused by Kestrel, or (in a chunk extension) skipped by older Kestrels:
         // either way this cannot be sure where Kestrel ends the line.
-        if (content.Contains(CR)) return false;
+        if (content.Contains(CR)) return PassThrough();
 
         switch (_phase)
         {
             case Http1Phase.RequestLine:
-                if (!RequestLine.TryParse(content, out var request) || request.HandsOverConnection) return false;
-                if (PercentEncoding.NeedsEncoding(line.Slice(request.TargetStart, request.TargetLength)))
-                {
-                    output.Write(line[..request.TargetStart]);
-                    PercentEncoding.WriteEncoded(line.Slice(request.TargetStart, request.TargetLength), output);
-                    output.Write(line[request.TargetEnd..]);
-                }
-                else
-                {
-                    output.Write(line);
-                }
-
+                if (!RequestLine.TryParse(content, out var request) || request.HandsOverConnection) return PassThrough();
                 _framing = default;
                 _phase = Http1Phase.Headers;
-                return true;
+                if (!PercentEncoding.NeedsEncoding(line.Slice(request.TargetStart, request.TargetLength))) return LineOutcome.Unchanged;
+                (_targetStart, _targetLength) = (request.TargetStart, request.TargetLength);
+                return LineOutcome.EncodeTarget;
 
             case Http1Phase.Headers when content.IsEmpty:
-                output.Write(line);
                 _phase = _framing.BodyPhase(out _remaining);
-                return true;
+                return LineOutcome.Unchanged;
 
             case Http1Phase.Headers:
-                if (!_framing.TryAdd(content)) return false;
-                output.Write(line);
-                return true;
+                return _framing.TryAdd(content) ? LineOutcome.Unchanged : PassThrough();
 
             case Http1Phase.ChunkSize:
                 // Kestrel ends a chunk-size line at CRLF only.
-                if (!endsWithCrLf || !ChunkSizeLine.TryParse(content, out _remaining)) return false;
-                output.Write(line);
+                if (!endsWithCrLf || !ChunkSizeLine.TryParse(content, out _remaining)) return PassThrough();
                 _phase = _remaining > 0 ? Http1Phase.ChunkData : Http1Phase.Trailers;
-                return true;
+                return LineOutcome.Unchanged;
 
             case Http1Phase.Trailers when content.IsEmpty:
-                output.Write(line);
                 _phase = Http1Phase.RequestLine;
-                return true;
+                return LineOutcome.Unchanged;
 
             case Http1Phase.Trailers:
-                if (!HeaderLine.TrySplit(content, out _, out _)) return false;
-                output.Write(line);
-                return true;
+                return HeaderLine.TrySplit(content, out _, out _) ? LineOutcome.Unchanged : PassThrough();
 
             default:
                 throw new InvalidOperationException($"No line is read in phase {_phase}.");
         }
+    }
+
+    private LineOutcome PassThrough()
+    {
+        _phase = Http1Phase.PassThrough;
+        return LineOutcome.PassThrough;
+    }
+
+    /// <summary>Writes the request line <see cref="TakeLine"/> just read with its target percent-encoded.</summary>
+    private void WriteEncoded(ReadOnlySpan<byte> line, IBufferWriter<byte> output)
+    {
+        var targetEnd = _targetStart + _targetLength;
+        output.Write(line[.._targetStart]);
+        PercentEncoding.WriteEncoded(line[_targetStart..targetEnd], output);
+        output.Write(line[targetEnd..]);
     }
 
     private bool CouldStartLine(ReadOnlySequence<byte> held)

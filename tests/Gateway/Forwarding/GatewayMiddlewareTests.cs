@@ -119,6 +119,24 @@ public sealed class GatewayMiddlewareTests
     }
 
     [Fact]
+    public async Task RawUtf8Target_IsServed_AndReachesTheInstanceAsTheSameUrlPercentEncoded()
+    {
+        await using var web = await HttpBackend.StartAsync("web");
+        await using var gateway = await GatewayHarness.StartAsync();
+        await gateway.RegisterAsync("web-1", "web", web);
+
+        // What `curl 'http://gateway/搜索/电影?q=影院'` sends: raw UTF-8 in the request line.
+        using var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync(gateway.Endpoints.Http!.Host, gateway.Endpoints.Http.Port, Ct);
+        var stream = tcp.GetStream();
+        await stream.WriteAsync(System.Text.Encoding.UTF8.GetBytes("GET /搜索/电影?q=影院 HTTP/1.1\r\nHost: web.mesh\r\nConnection: close\r\n\r\n"), Ct);
+        var answer = await new StreamReader(stream, System.Text.Encoding.UTF8).ReadToEndAsync(Ct);
+
+        Assert.StartsWith("HTTP/1.1 200", answer);
+        Assert.Contains("target=/%E6%90%9C%E7%B4%A2/%E7%94%B5%E5%BD%B1?q=%E5%BD%B1%E9%99%A2\n", answer);
+    }
+
+    [Fact]
     public async Task Headers_RequestIdKept_TraceparentKept_ForwardedHeadersAdded_HostKept()
     {
         await using var web = await HttpBackend.StartAsync("web");

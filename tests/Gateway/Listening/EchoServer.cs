@@ -10,7 +10,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 namespace Mesh.Gateway.Tests.Listening;
 
 /// <summary>
-/// A Kestrel server on 127.0.0.1 (HTTP/1.1 and HTTP/2) that answers every request with what Kestrel made of it:
+/// A Kestrel server on 127.0.0.1 (HTTP/1.1 and HTTP/2 unless told otherwise) that answers every request with what Kestrel made of it:
 /// <see cref="Echo"/>'s lines, then the request body byte for byte.
 /// </summary>
 internal sealed class EchoServer : IAsyncDisposable
@@ -25,13 +25,13 @@ internal sealed class EchoServer : IAsyncDisposable
 
     public int Port { get; }
 
-    public static async Task<EchoServer> StartAsync(bool rewriteTargets, CancellationToken ct)
+    public static async Task<EchoServer> StartAsync(bool rewriteTargets, CancellationToken ct, HttpProtocols protocols = HttpProtocols.Http1AndHttp2)
     {
         // As GatewayServer builds its server: an empty builder with Kestrel's core only.
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen =>
         {
-            listen.Protocols = HttpProtocols.Http1AndHttp2;
+            listen.Protocols = protocols;
             if (rewriteTargets) listen.UseNonAsciiRequestTargets();
         }));
         var app = builder.Build();

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace Mesh.Gateway.Tests.Listening;
 
@@ -28,7 +29,7 @@ public sealed class NonAsciiTargetConnectionMiddlewareTests : IAsyncLifetime
     [Fact]
     public async Task RawUtf8PathAndQuery_WithoutMiddleware_400()
     {
-        await using var plain = await EchoServer.StartAsync(rewriteTargets: true, Ct);
+        await using var plain = await EchoServer.StartAsync(rewriteTargets: false, Ct);
         await using var connection = await RawHttpConnection.OpenAsync(plain.Port, Ct);
 
         await connection.SendAsync($"GET {RawTarget} HTTP/1.1\r\nHost: x\r\n\r\n");
@@ -141,17 +142,33 @@ public sealed class NonAsciiTargetConnectionMiddlewareTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Http2PriorKnowledge_PassesThrough()
+    public async Task Http2PriorKnowledge_Http2Endpoint_PassesThrough()
     {
+        // Kestrel serves HTTP/2 without TLS (h2c, prior knowledge) only on an HTTP/2-only endpoint.
+        await using var h2 = await EchoServer.StartAsync(rewriteTargets: true, Ct, HttpProtocols.Http2);
         using var client = new HttpClient { DefaultRequestVersion = HttpVersion.Version20, DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact };
         // A body that holds what, in HTTP/1.1, would be a request line to rewrite.
         var sent = Encoding.UTF8.GetBytes("GET /é HTTP/1.1\r\n\r\n");
 
-        using var response = await client.PostAsync(new Uri($"http://127.0.0.1:{Port}/h2/%C3%A9"), new ByteArrayContent(sent), Ct);
+        using var response = await client.PostAsync(new Uri($"http://127.0.0.1:{h2.Port}/h2/%C3%A9"), new ByteArrayContent(sent), Ct);
         var echo = Echo.Parse(await response.Content.ReadAsByteArrayAsync(Ct));
 
         Assert.Equal(HttpVersion.Version20, response.Version);
         Assert.Equal(("HTTP/2", "/h2/%C3%A9", "/h2/é"), (echo.Protocol, echo.RawTarget, echo.Path));
         Assert.Equal(sent, echo.Body);
+    }
+
+    [Fact]
+    public async Task Http2Preface_Http1AndHttp2Endpoint_SameAnswerAsWithoutMiddleware()
+    {
+        // Without TLS such an endpoint speaks HTTP/1.1 only, and answers the preface with GOAWAY HTTP_1_1_REQUIRED.
+        await using var plain = await EchoServer.StartAsync(rewriteTargets: false, Ct);
+        byte[] preface = [.. "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"u8, 0, 0, 0, 0x04, 0, 0, 0, 0, 0];
+
+        var withMiddleware = await RawHttpConnection.ExchangeAsync(Port, preface, Ct);
+        var without = await RawHttpConnection.ExchangeAsync(plain.Port, preface, Ct);
+
+        Assert.Equal(without, withMiddleware);
+        Assert.Equal(0x07, withMiddleware[3]); // a GOAWAY frame
     }
 }

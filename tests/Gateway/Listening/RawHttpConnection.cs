@@ -32,6 +32,18 @@ internal sealed class RawHttpConnection : IAsyncDisposable
         return new RawHttpConnection(client, ct);
     }
 
+    /// <summary>Sends <paramref name="bytes"/> on a new connection and returns all the server sends until it closes it.</summary>
+    public static async Task<byte[]> ExchangeAsync(int port, byte[] bytes, CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(port, ct);
+        await connection.SendAsync(bytes);
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        limit.CancelAfter(ReadLimit);
+        using var received = new MemoryStream();
+        await connection._stream.CopyToAsync(received, limit.Token);
+        return received.ToArray();
+    }
+
     public Task SendAsync(string text) => SendAsync(Encoding.UTF8.GetBytes(text));
 
     public async Task SendAsync(byte[] bytes) => await _stream.WriteAsync(bytes, _ct);
