@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Running;
 using Mesh.Bench.Api;
 using Mesh.Bench.Docker;
+using Mesh.Bench.Gateway;
 using Mesh.Bench.Nginx;
 using Mesh.Bench.Projections;
 using Mesh.Bench.Store;
@@ -10,7 +11,7 @@ namespace Mesh.Bench;
 internal static class BenchProgram
 {
     /// <summary>
-    /// <c>append</c>, <c>replay</c>, <c>wake</c>, <c>docker</c> and <c>nginx</c> are plain Stopwatch runs (see bench/README.md);
+    /// <c>append</c>, <c>replay</c>, <c>wake</c>, <c>docker</c>, <c>gateway</c> and <c>nginx</c> are plain Stopwatch runs (see bench/README.md);
     /// anything else goes to BenchmarkDotNet.
     /// </summary>
     public static async Task Main(string[] args)
@@ -35,6 +36,9 @@ internal static class BenchProgram
                 break;
             case "docker":
                 await DockerRegistrationLatency.RunAsync(containers: int.Parse(Option(args, "--containers", "30")));
+                break;
+            case "gateway":
+                await RegisterToRoutedLatency.RunAsync(iterations: int.Parse(Option(args, "--iterations", "200")));
                 break;
             case "nginx":
                 await NginxRenderTime.RunAsync(
