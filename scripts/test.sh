@@ -27,26 +27,8 @@ APT_PACKAGES=(
   nginx-light      # nginx: tests/Nginx start their own nginx master per test (-p <tempdir>) and render into it
 )
 
-install_packages() {
-  local missing=() pkg
-  for pkg in "$@"; do
-    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
-  done
-  ((${#missing[@]} == 0)) && return 0
-  local sudo=()
-  if [[ $(id -u) -ne 0 ]]; then
-    if command -v sudo >/dev/null && sudo -n true 2>/dev/null; then
-      sudo=(sudo -n)
-    else
-      log "missing packages: ${missing[*]}; not root, so not installing them (tests that need them will fail)"
-      return 0
-    fi
-  fi
-  log "installing ${missing[*]}"
-  "${sudo[@]}" apt-get update -qq \
-    && "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" \
-    || log "apt-get failed; tests that need ${missing[*]} will fail"
-}
+# shellcheck source=scripts/lib/install-packages.sh
+source "$ROOT/scripts/lib/install-packages.sh"
 
 # ---------------------------------------------------------------------------------------------------------------
 # Services. start_service NAME STOP-COMMAND START-COMMAND... runs a service for the duration of the tests; the

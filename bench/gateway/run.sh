@@ -105,26 +105,8 @@ done
 # ---------------------------------------------------------------------------------------------------------------
 # Packages (as scripts/test.sh: only when missing, only as root or with password-less sudo).
 # ---------------------------------------------------------------------------------------------------------------
-install_packages() {
-  local missing=() pkg
-  for pkg in "$@"; do
-    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
-  done
-  ((${#missing[@]} == 0)) && return 0
-  local sudo=()
-  if [[ $(id -u) -ne 0 ]]; then
-    if command -v sudo >/dev/null && sudo -n true 2>/dev/null; then
-      sudo=(sudo -n)
-    else
-      log "missing packages: ${missing[*]}; not root, so not installing them"
-      return 0
-    fi
-  fi
-  log "installing ${missing[*]}"
-  "${sudo[@]}" apt-get update -qq \
-    && "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" \
-    || log "apt-get failed for ${missing[*]}"
-}
+# shellcheck source=scripts/lib/install-packages.sh
+source "$ROOT/scripts/lib/install-packages.sh"
 command -v dpkg-query >/dev/null && install_packages wrk nginx-light
 for tool in wrk nginx taskset curl getconf ss; do
   command -v "$tool" >/dev/null || [[ -x /usr/sbin/$tool ]] || die 1 "$tool is not installed"

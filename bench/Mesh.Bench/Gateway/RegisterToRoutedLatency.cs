@@ -3,19 +3,13 @@ using System.Net;
 using System.Text;
 using Mesh.Bench.Common;
 using Mesh.Gateway;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
+using Mesh.Tests.Common;
 
 namespace Mesh.Bench.Gateway;
 
 /// <summary>
 /// From a registration's 200 (<c>PUT /v1/agent/service/register</c>) to the first request through the gateway that
-/// the new instance answers: the real application on loopback, a Kestrel backend, a new service per iteration
+/// the new instance answers: the real application on loopback, a Kestrel backend (tests/Common/HttpBackend), a new service per iteration
 /// (so every first request finds a host that did not route a moment ago). The client sends its first request the
 /// moment the 200 arrives and retries at once on anything else, counting the attempts.
 /// </summary>
@@ -25,8 +19,7 @@ internal static class RegisterToRoutedLatency
     {
         await using var mesh = await BenchHost.StartAsync("--Logging:LogLevel:Mesh.Gateway.AccessLog", "Warning");
         var gatewayUrl = mesh.Get<GatewayEndpoints>().Http ?? throw new InvalidOperationException("The gateway does not listen.");
-        var (backend, port) = await StartBackendAsync();
-        await using var _ = backend;
+        await using var backend = await HttpBackend.StartAsync("bench");
         using var gateway = new HttpClient { BaseAddress = gatewayUrl };
 
         var latencies = new List<double>(iterations);
@@ -34,7 +27,7 @@ internal static class RegisterToRoutedLatency
         for (var i = 0; i < iterations + 10; i++)
         {
             var service = $"svc-{i}";
-            var body = $$"""{"ID":"{{service}}-1","Name":"{{service}}","Address":"127.0.0.1","Port":{{port}}}""";
+            var body = $$"""{"ID":"{{service}}-1","Name":"{{service}}","Address":"127.0.0.1","Port":{{backend.Port}}}""";
             using (var put = await mesh.Http.PutAsync("/v1/agent/service/register", new StringContent(body, Encoding.UTF8, "application/json")))
                 put.EnsureSuccessStatusCode();
             var registered = Stopwatch.GetTimestamp();
@@ -55,17 +48,5 @@ internal static class RegisterToRoutedLatency
 
         Console.WriteLine($"register 200 -> first proxied 200 over {iterations} new services (ms); {retries} requests needed a retry");
         Console.WriteLine(Percentiles.Describe("register -> routed", latencies));
-    }
-
-    private static async Task<(WebApplication App, int Port)> StartBackendAsync()
-    {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
-        app.Run(context => context.Response.WriteAsync("ok"));
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        return (app, new Uri(address).Port);
     }
 }

@@ -6,6 +6,7 @@ using Mesh.Gateway.Observability;
 using Mesh.Projections.Feed;
 using Mesh.Projections.Routes;
 using Mesh.Projections.State;
+using Mesh.Registry.Store;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -30,7 +31,7 @@ internal sealed partial class RouteTableFeed : BackgroundService
     private readonly ConcurrentDictionary<string, DestinationHealth> _health = new(StringComparer.Ordinal);
     private GatewayTable _current;
     private ImmutableQueue<(GatewayTable Table, long Until)> _recent = [];
-    private TaskCompletionSource? _changed;
+    private readonly AsyncSignal _changed = new();
 
     public RouteTableFeed(RegistryFeed registry, GatewayOptions options, GatewayMetrics metrics, ILogger<RouteTableFeed> logger)
     {
@@ -49,30 +50,8 @@ internal sealed partial class RouteTableFeed : BackgroundService
     public IReadOnlyDictionary<string, DestinationHealth> Health => _health;
 
     /// <summary>A table newer than <paramref name="position"/> as soon as one is swapped in, else the current one after <paramref name="timeout"/>.</summary>
-    public async Task<GatewayTable> WaitForNewerAsync(long position, TimeSpan timeout, CancellationToken ct)
-    {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        deadline.CancelAfter(timeout);
-        while (true)
-        {
-            var signal = Volatile.Read(ref _changed);
-            if (signal is null)
-            {
-                var fresh = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                signal = Interlocked.CompareExchange(ref _changed, fresh, null) ?? fresh;
-            }
-            var table = Current;
-            if (table.Position > position) return table;
-            try
-            {
-                await signal.Task.WaitAsync(deadline.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-            {
-                return Current;
-            }
-        }
-    }
+    public Task<GatewayTable> WaitForNewerAsync(long position, TimeSpan timeout, CancellationToken ct) =>
+        _changed.WaitForAsync(() => Current, table => table.Position > position, timeout, ct);
 
     /// <summary>
     /// The current table once it has caught up with the registry state published when this was called (a request
@@ -154,7 +133,7 @@ internal sealed partial class RouteTableFeed : BackgroundService
         while (!recent.IsEmpty && (recent.Peek().Until <= now || recent.Count() >= MaxRecent)) recent = recent.Dequeue();
         Volatile.Write(ref _recent, recent.Enqueue((old, now + (long)_options.Grace.TotalMilliseconds)));
         Volatile.Write(ref _current, table);
-        Interlocked.Exchange(ref _changed, null)?.TrySetResult();
+        _changed.Set();
 
         LogConflicts(old.Routes, table.Routes);
         ForgetGoneEndpoints(table.Routes);

@@ -8,6 +8,13 @@ namespace Mesh.Host.Observability;
 /// </summary>
 internal sealed class MeshMetrics
 {
+    static MeshMetrics()
+    {
+        // prometheus-net's default registry would listen to every .NET Meter and EventCounter (Kestrel's and
+        // HttpClient's record per request) for a registry Mesh never serves: Mesh serves its own registry only.
+        Metrics.SuppressDefaultMetrics();
+    }
+
     public MeshMetrics()
     {
         Registry = Metrics.NewCustomRegistry();

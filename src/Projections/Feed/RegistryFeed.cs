@@ -1,4 +1,5 @@
 using Mesh.Projections.State;
+using Mesh.Registry.Store;
 
 namespace Mesh.Projections.Feed;
 
@@ -9,8 +10,8 @@ namespace Mesh.Projections.Feed;
 /// </summary>
 public sealed class RegistryFeed
 {
+    private readonly AsyncSignal _changed = new();
     private RegistryState _current = RegistryState.Empty;
-    private TaskCompletionSource? _changed;
 
     public RegistryState Current => Volatile.Read(ref _current);
 
@@ -19,36 +20,13 @@ public sealed class RegistryFeed
     {
         ArgumentNullException.ThrowIfNull(state);
         Volatile.Write(ref _current, state);
-        Interlocked.Exchange(ref _changed, null)?.TrySetResult();
+        _changed.Set();
     }
 
     /// <summary>
     /// A state with a position greater than <paramref name="position"/>, as soon as one is published; the current
     /// state when <paramref name="timeout"/> passes first.
     /// </summary>
-    public async Task<RegistryState> WaitForNewerAsync(long position, TimeSpan timeout, CancellationToken ct = default)
-    {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        deadline.CancelAfter(timeout);
-        while (true)
-        {
-            var signal = Volatile.Read(ref _changed);
-            if (signal is null)
-            {
-                var fresh = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                signal = Interlocked.CompareExchange(ref _changed, fresh, null) ?? fresh;
-            }
-            // Checked after the signal is installed: a publish in between either sees our signal or is seen here.
-            var state = Current;
-            if (state.Position > position) return state;
-            try
-            {
-                await signal.Task.WaitAsync(deadline.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-            {
-                return Current;
-            }
-        }
-    }
+    public Task<RegistryState> WaitForNewerAsync(long position, TimeSpan timeout, CancellationToken ct = default) =>
+        _changed.WaitForAsync(() => Current, state => state.Position > position, timeout, ct);
 }
