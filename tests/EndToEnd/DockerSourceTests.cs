@@ -60,6 +60,36 @@ public sealed class DockerSourceTests(DockerEngine engine) : IClassFixture<Docke
     }
 
     [Fact]
+    public async Task DockerRun_WithRouteLabels_IsRoutedByTheGateway_AndDockerStop_UnroutesIt()
+    {
+        using var dir = new TempDirectory();
+        var port = FreePort.Next();
+        await using var mesh = await StartMeshAsync(dir.Path);
+        using var gateway = new HttpClient { BaseAddress = mesh.GatewayAddress, Timeout = TimeSpan.FromSeconds(30) };
+        var labels = Labels("shop", port);
+        labels["mesh.route.host"] = "shop.example.com";
+        labels["mesh.route.path"] = "/api";
+        labels["mesh.route.strip-prefix"] = "true";
+
+        var id = await engine.RunHttpdAsync(port, labels);
+        // /api/ reaches the container as /, which busybox httpd serves.
+        var routed = await Eventually.WaitAsync(() => ShopAsync(gateway), r => r.Status == 200, Wait, "the route to the container", Ct, mesh.Describe);
+        Assert.Equal("ok\n", routed.Body);
+
+        await engine.StopAsync(id);
+        var gone = await Eventually.WaitAsync(() => ShopAsync(gateway), r => r.Status != 200, Wait, "the route gone with the container", Ct, mesh.Describe);
+        Assert.Equal(404, gone.Status);
+    }
+
+    private static async Task<(int Status, string Body)> ShopAsync(HttpClient gateway)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/");
+        request.Headers.Host = "shop.example.com";
+        using var response = await gateway.SendAsync(request, Ct);
+        return ((int)response.StatusCode, await response.Content.ReadAsStringAsync(Ct));
+    }
+
+    [Fact]
     public async Task ContainersKilledOrStartedWhileMeshIsDown_AreDeregisteredAndRegisteredWhenItComesBack()
     {
         using var dir = new TempDirectory();

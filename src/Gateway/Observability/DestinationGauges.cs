@@ -8,7 +8,9 @@ internal static class DestinationGauges
     public static void Update(GatewayMetrics metrics, RouteTableFeed feed)
     {
         var now = Environment.TickCount64;
-        foreach (var cluster in feed.Current.Routes.Clusters.Values)
+        // Only a service's own instances in each environment: an environment that falls back shares them, and a gauge per
+        // (service, environment) pair would grow with every environment times every service.
+        foreach (var cluster in feed.Current.Routes.Clusters.Values.Where(c => c.AnsweredBy == c.Env))
         {
             var passing = 0;
             var @out = 0;
