@@ -97,7 +97,7 @@ internal sealed partial class GatewayMiddleware(
         {
             var now = Environment.TickCount64;
             var index = DestinationSelector.Pick(runtime.Targets, state.PinnedVersion, tried, now);
-            if (index < 0) return; // every target tried; the last attempt's answer stands
+            if (index < 0) return;
             var target = runtime.Targets[index];
             state.Target = target;
             target.Health.Started();
@@ -131,6 +131,7 @@ internal sealed partial class GatewayMiddleware(
                 return;
             }
             if (index < 64) tried |= 1UL << index;
+            if (!DestinationSelector.AnyUntried(runtime.Targets, tried)) return; // nothing left to try: the 502 stands
             runtime.Metrics.Retries.Inc();
             context.Response.Clear();
             context.Features.Set<IForwarderErrorFeature>(null);

@@ -35,6 +35,9 @@ internal static class DestinationSelector
         return targets[second].Health.InFlight < targets[first].Health.InFlight ? second : first;
     }
 
+    /// <summary>Whether a target is left that <paramref name="tried"/> does not mark.</summary>
+    public static bool AnyUntried(Target[] targets, ulong tried) => Count(targets, null, tried, 0, Filter.None) > 0;
+
     [Flags]
     private enum Filter
     {

@@ -230,6 +230,19 @@ public sealed class GatewayMiddlewareTests
     }
 
     [Fact]
+    public async Task OnlyInstanceKilled_GetIs502_NotAnEmptyAnswer()
+    {
+        await using var doomed = await HttpBackend.StartAsync("doomed");
+        await using var gateway = await GatewayHarness.StartAsync();
+        await gateway.RegisterAsync("web-doomed", "web", doomed);
+        await doomed.KillAsync();
+
+        var (status, _, _) = await gateway.GetAsync("web.mesh");
+
+        Assert.Equal(502, status);
+    }
+
+    [Fact]
     public async Task PostToAKilledInstance_IsNotRetried()
     {
         await using var doomed = await HttpBackend.StartAsync("doomed");
