@@ -15,7 +15,14 @@ namespace Mesh.Projections.Environments;
 /// </summary>
 public sealed class EnvironmentView
 {
-    private EnvironmentView(ImmutableSortedDictionary<string, EnvironmentEntry> environments) => Environments = environments;
+    // Every existing environment's chain, computed once: views are asked Resolve(env, service) for every pair.
+    private readonly Dictionary<string, IReadOnlyList<string>> _chains = new(StringComparer.Ordinal);
+
+    private EnvironmentView(ImmutableSortedDictionary<string, EnvironmentEntry> environments)
+    {
+        Environments = environments;
+        foreach (var name in environments.Keys) _chains[name] = BuildChain(name);
+    }
 
     /// <summary>Every existing environment by name.</summary>
     public ImmutableSortedDictionary<string, EnvironmentEntry> Environments { get; }
@@ -61,6 +68,11 @@ public sealed class EnvironmentView
     public IReadOnlyList<string> Chain(string env)
     {
         ArgumentNullException.ThrowIfNull(env);
+        return _chains.TryGetValue(env, out var chain) ? chain : BuildChain(env);
+    }
+
+    private IReadOnlyList<string> BuildChain(string env)
+    {
         var chain = new List<string>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         for (string? current = env; current is not null && seen.Add(current); )

@@ -1,4 +1,3 @@
-using System.Collections.Frozen;
 using System.Collections.Immutable;
 using Mesh.Projections.Environments;
 using Mesh.Projections.State;
@@ -25,8 +24,8 @@ namespace Mesh.Projections.Routes;
 /// </summary>
 public sealed class RouteTable
 {
-    private readonly FrozenDictionary<string, Route[]> _exact;
-    private readonly FrozenDictionary<string, Route[]> _wildcard;
+    private readonly Dictionary<string, Route[]> _exact;
+    private readonly Dictionary<string, Route[]> _wildcard;
 
     private RouteTable(
         long position,
@@ -38,7 +37,8 @@ public sealed class RouteTable
         Routes = routes;
         Clusters = clusters;
         Conflicts = conflicts;
-        // Per host, the longest prefix first, so the first covering route is the most specific one.
+        // Per host, the longest prefix first, so the first covering route is the most specific one. Plain dictionaries,
+        // never written after this: measured faster than frozen ones here, to build and to read.
         _exact = Index(routes.Where(r => !r.IsWildcard), r => r.Host);
         _wildcard = Index(routes.Where(r => r.IsWildcard), r => r.Host[2..]);
     }
@@ -103,9 +103,9 @@ public sealed class RouteTable
         return null;
     }
 
-    private static FrozenDictionary<string, Route[]> Index(IEnumerable<Route> routes, Func<Route, string> key) =>
+    private static Dictionary<string, Route[]> Index(IEnumerable<Route> routes, Func<Route, string> key) =>
         routes.GroupBy(key, StringComparer.OrdinalIgnoreCase)
-            .ToFrozenDictionary(
+            .ToDictionary(
                 g => g.Key,
                 g => g.OrderByDescending(r => r.PathPrefix.Length).ThenBy(r => r.PathPrefix, StringComparer.Ordinal).ToArray(),
                 StringComparer.OrdinalIgnoreCase);
@@ -114,6 +114,8 @@ public sealed class RouteTable
     {
         private readonly Dictionary<(string Host, string Prefix), Route> _routes = [];
         private readonly Dictionary<string, RouteCluster> _clusters = new(StringComparer.Ordinal);
+        // Environments that fall back share the instances they fall back to: one destination list per (env, service).
+        private readonly Dictionary<(string Env, string Service), ImmutableArray<RouteDestination>> _destinations = [];
         private readonly List<RouteConflict> _conflicts = [];
 
         public EnvironmentView View => view;
@@ -144,11 +146,16 @@ public sealed class RouteTable
             var id = RouteCluster.IdOf(service, env);
             if (_clusters.TryGetValue(id, out var cluster)) return cluster;
             var resolution = view.Resolve(env, service);
-            var destinations = resolution.Passing
-                .Select(i => i.Registration!)
-                .Where(IsRoutable)
-                .Select(r => new RouteDestination(r.InstanceId, r.Address, r.Port, r.Version))
-                .ToImmutableArray();
+            var destinations = ImmutableArray<RouteDestination>.Empty;
+            if (resolution.AnsweredBy is { } answeredBy && !_destinations.TryGetValue((answeredBy, service), out destinations))
+            {
+                destinations = resolution.Passing
+                    .Select(i => i.Registration!)
+                    .Where(IsRoutable)
+                    .Select(r => new RouteDestination(r.InstanceId, r.Address, r.Port, r.Version))
+                    .ToImmutableArray();
+                _destinations[(answeredBy, service)] = destinations;
+            }
             return _clusters[id] = new RouteCluster(id, service, env, resolution.AnsweredBy, destinations);
         }
 
