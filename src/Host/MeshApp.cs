@@ -48,13 +48,21 @@ public static class MeshApp
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = null);
         builder.Services.Configure<MeshOptions>(builder.Configuration.GetSection(MeshOptions.Section));
         builder.Services.Configure<ApiOptions>(builder.Configuration.GetSection(ApiOptions.Section));
-        builder.Services.AddMeshRegistry(builder.Configuration, dataDir);
-        builder.Services.AddMeshProjections(builder.Configuration, dataDir);
-        builder.Services.AddMeshHealthChecks(builder.Configuration);
-        builder.Services.AddMeshDockerSource(builder.Configuration);
-        builder.Services.AddMeshMarathonSource(builder.Configuration);
-        builder.Services.AddMeshNginx(builder.Configuration);
-        builder.Services.AddMeshGateway(builder.Configuration);
+        try
+        {
+            builder.Services.AddMeshRegistry(builder.Configuration, dataDir);
+            builder.Services.AddMeshProjections(builder.Configuration, dataDir);
+            builder.Services.AddMeshHealthChecks(builder.Configuration);
+            builder.Services.AddMeshDockerSource(builder.Configuration);
+            builder.Services.AddMeshMarathonSource(builder.Configuration);
+            builder.Services.AddMeshNginx(builder.Configuration);
+            builder.Services.AddMeshGateway(builder.Configuration);
+        }
+        catch (InvalidOperationException ex) when (ex.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal))
+        {
+            // Components bind their sections while registering; the binder's message names the key and the value.
+            throw new ConfigurationException([ex.Message]);
+        }
         builder.Services.AddMeshObservability();
         builder.Services.AddMeshConsulApi();
 

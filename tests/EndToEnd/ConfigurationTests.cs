@@ -10,6 +10,10 @@ public sealed class ConfigurationTests
     [InlineData("MESH__API__URL", "nonsense", "Mesh:Api:Url")]
     [InlineData("MESH__ROLE", "banana", "Mesh:Role")]
     [InlineData("MESH__PROJECTIONS__SNAPSHOTEVERY", "0", "Mesh:Projections:SnapshotEvery")]
+    [InlineData("MESH__GATEWAY__GRACE", "soon", "Mesh:Gateway:Grace")]
+    [InlineData("MESH__GATEWAY__RETRIES", "50", "Mesh:Gateway:Retries")]
+    [InlineData("MESH__GATEWAY__URL", "ftp://x", "Mesh:Gateway:Url")]
+    [InlineData("MESH__GATEWAY__HTTPSURL", "https://127.0.0.1:0", "Mesh:Gateway:Certificates:0:Path")]
     public async Task Start_BadValue_ExitsNonZeroAndStderrNamesTheKey(string variable, string value, string key)
     {
         using var dir = new TempDirectory();
