@@ -16,7 +16,8 @@ namespace Mesh.Gateway.Forwarding;
 /// <list type="bullet">
 /// <item>No route: 404 naming the host. No passing instance: 503 naming the service, after waiting up to the grace
 /// period when the route had one a moment ago (a container being recreated).</item>
-/// <item>An idempotent request without a body that cannot reach its instance is sent to another one.</item>
+/// <item>An idempotent request without a body that cannot reach its instance is sent to another one; when none can be
+/// reached, it waits (within the grace) for the registry's next change and is routed again by it.</item>
 /// <item>A connection failure or a 5xx counts against the instance; enough in a row take it out for a while.</item>
 /// </list>
 /// </summary>
@@ -41,63 +42,92 @@ internal sealed partial class GatewayMiddleware(
         var request = context.Request;
         var host = request.Host.Host;
         var path = request.Path.Value ?? "/";
+        var ct = context.RequestAborted;
+        var graceEnds = Environment.TickCount64 + (long)options.Grace.TotalMilliseconds;
 
         var table = feed.Current;
-        var route = table.Routes.Match(host, path);
-        if (route is null || route.Cluster.Destinations.Length == 0)
+        while (true)
         {
-            table = await feed.CaughtUpAsync(CatchUpLimit, context.RequestAborted).ConfigureAwait(false);
-            route = table.Routes.Match(host, path);
-        }
-        if (route is null || route.Cluster.Destinations.Length == 0)
-            (table, route) = await WaitOutGraceAsync(table, route, host, path, context.RequestAborted).ConfigureAwait(false);
+            var route = table.Routes.Match(host, path);
+            if (route is null || route.Cluster.Destinations.Length == 0)
+            {
+                table = await feed.CaughtUpAsync(CatchUpLimit, ct).ConfigureAwait(false);
+                route = table.Routes.Match(host, path);
+            }
+            if (route is null || route.Cluster.Destinations.Length == 0)
+                (table, route) = await WaitOutGraceAsync(table, route, host, path, ct).ConfigureAwait(false);
 
-        if (route is null)
-        {
-            await AnswerAsync(context, StatusCodes.Status404NotFound, $"no route for host '{host}'\n").ConfigureAwait(false);
-            Finish(context, metrics.Unrouted, null, null, started);
-            return;
-        }
+            if (route is null)
+            {
+                await AnswerAsync(context, StatusCodes.Status404NotFound, $"no route for host '{host}'\n").ConfigureAwait(false);
+                Finish(context, metrics.Unrouted, null, null, started);
+                return;
+            }
 
-        var runtime = table.RuntimeOf(route);
-        if (route.HttpsRedirect && !request.IsHttps && HttpsPort > 0)
-        {
-            RedirectToHttps(context);
-            Finish(context, runtime.Metrics, runtime, null, started);
-            return;
-        }
-        if (runtime.Targets.Length == 0)
-        {
-            var env = route.Cluster.Env == Projections.Environments.EnvironmentNames.Integration ? "" : $" in environment '{route.Cluster.Env}'";
-            await AnswerAsync(context, StatusCodes.Status503ServiceUnavailable, $"no healthy instance of service '{route.Cluster.Service}'{env}\n").ConfigureAwait(false);
-            Finish(context, runtime.Metrics, runtime, null, started);
-            return;
-        }
+            var runtime = table.RuntimeOf(route);
+            if (route.HttpsRedirect && !request.IsHttps && HttpsPort > 0)
+            {
+                RedirectToHttps(context);
+                Finish(context, runtime.Metrics, runtime, null, started);
+                return;
+            }
+            if (runtime.Targets.Length == 0)
+            {
+                var env = route.Cluster.Env == Projections.Environments.EnvironmentNames.Integration ? "" : $" in environment '{route.Cluster.Env}'";
+                await AnswerAsync(context, StatusCodes.Status503ServiceUnavailable, $"no healthy instance of service '{route.Cluster.Service}'{env}\n").ConfigureAwait(false);
+                Finish(context, runtime.Metrics, runtime, null, started);
+                return;
+            }
 
-        var state = new GatewayTransformer(runtime, RequestId(request), PinnedVersion(request, runtime));
-        runtime.Metrics.Active.Inc();
-        try
-        {
-            await ForwardAsync(context, state).ConfigureAwait(false);
-        }
-        finally
-        {
-            runtime.Metrics.Active.Dec();
+            var state = new GatewayTransformer(runtime, RequestId(request), PinnedVersion(request, runtime));
+            bool unreachable;
+            runtime.Metrics.Active.Inc();
+            try
+            {
+                unreachable = await ForwardAsync(context, state).ConfigureAwait(false);
+            }
+            catch
+            {
+                Finish(context, runtime.Metrics, runtime, state.Target, started, state.RequestId);
+                throw;
+            }
+            finally
+            {
+                runtime.Metrics.Active.Dec();
+            }
+
+            // Every instance refused the connection. A container that stopped or is being recreated does that before
+            // the registry hears of it: within the grace, wait for the registry's next word and route again by it.
+            var left = graceEnds - Environment.TickCount64;
+            if (unreachable && left > 0)
+            {
+                var newer = await feed.WaitForNewerAsync(table.Position, TimeSpan.FromMilliseconds(left), ct).ConfigureAwait(false);
+                if (newer.Position > table.Position && !ct.IsCancellationRequested)
+                {
+                    context.Response.Clear();
+                    context.Features.Set<IForwarderErrorFeature>(null);
+                    table = newer;
+                    continue;
+                }
+            }
             Finish(context, runtime.Metrics, runtime, state.Target, started, state.RequestId);
+            return;
         }
     }
 
-    private async Task ForwardAsync(HttpContext context, GatewayTransformer state)
+    /// <returns>True when every instance the request could go to refused the connection (nothing reached one).</returns>
+    private async Task<bool> ForwardAsync(HttpContext context, GatewayTransformer state)
     {
         var runtime = state.Route;
         var config = context.Request.Protocol == "HTTP/2" && IsGrpc(context.Request) ? runtime.Http2 : runtime.Http1;
-        var attempts = IsRetryable(context.Request) ? 1 + options.Retries : 1;
+        var retryable = IsRetryable(context.Request);
+        var attempts = retryable ? 1 + options.Retries : 1;
         ulong tried = 0;
         for (var attempt = 1; ; attempt++)
         {
             var now = Environment.TickCount64;
             var index = DestinationSelector.Pick(runtime.Targets, state.PinnedVersion, tried, now);
-            if (index < 0) return;
+            if (index < 0) return false;
             var target = runtime.Targets[index];
             state.Target = target;
             target.Health.Started();
@@ -123,15 +153,13 @@ internal sealed partial class GatewayMiddleware(
                 Log.DestinationBack(_logger, target.Destination.InstanceId, runtime.Route.Cluster.Id, target.Destination.BaseUrl);
             }
 
+            if (error != ForwarderError.None && context.Features.Get<IForwarderErrorFeature>() is { } feature)
+                Log.ForwardFailed(_logger, state.RequestId, target.Destination.InstanceId, runtime.Route.Cluster.Id, error, feature.Exception);
             // Only a request that never reached an instance is safe to send again.
-            if (error != ForwarderError.Request || attempt >= attempts || context.Response.HasStarted || context.RequestAborted.IsCancellationRequested)
-            {
-                if (error != ForwarderError.None && context.Features.Get<IForwarderErrorFeature>() is { } feature)
-                    Log.ForwardFailed(_logger, state.RequestId, target.Destination.InstanceId, runtime.Route.Cluster.Id, error, feature.Exception);
-                return;
-            }
+            if (error != ForwarderError.Request || !retryable || context.Response.HasStarted || context.RequestAborted.IsCancellationRequested)
+                return false;
             if (index < 64) tried |= 1UL << index;
-            if (!DestinationSelector.AnyUntried(runtime.Targets, tried)) return; // nothing left to try: the 502 stands
+            if (attempt >= attempts || !DestinationSelector.AnyUntried(runtime.Targets, tried)) return true;
             runtime.Metrics.Retries.Inc();
             context.Response.Clear();
             context.Features.Set<IForwarderErrorFeature>(null);

@@ -15,6 +15,9 @@ internal sealed class DestinationHealth(string key)
 
     public int InFlight => Volatile.Read(ref _inFlight);
 
+    /// <summary>Failures in a row since the last success (or since passive health last took it out).</summary>
+    public int Failures => Volatile.Read(ref _failures);
+
     public void Started() => Interlocked.Increment(ref _inFlight);
 
     public void Finished() => Interlocked.Decrement(ref _inFlight);

@@ -233,13 +233,35 @@ public sealed class GatewayMiddlewareTests
     public async Task OnlyInstanceKilled_GetIs502_NotAnEmptyAnswer()
     {
         await using var doomed = await HttpBackend.StartAsync("doomed");
-        await using var gateway = await GatewayHarness.StartAsync();
+        await using var gateway = await GatewayHarness.StartAsync(o => o.Grace = TimeSpan.FromMilliseconds(200));
         await gateway.RegisterAsync("web-doomed", "web", doomed);
         await doomed.KillAsync();
 
         var (status, _, _) = await gateway.GetAsync("web.mesh");
 
         Assert.Equal(502, status);
+    }
+
+    [Fact]
+    public async Task OnlyInstanceRefusing_RequestWaitsForTheRegistry_AndIsServedByTheReplacement()
+    {
+        await using var old = await HttpBackend.StartAsync("old");
+        await using var gateway = await GatewayHarness.StartAsync(o => o.Grace = TimeSpan.FromSeconds(20));
+        await gateway.RegisterAsync("web-old", "web", old);
+        // A recreate as Docker does it: the old container is gone before the registry hears of it.
+        await old.KillAsync();
+
+        var held = gateway.GetAsync("web.mesh", "/page");
+        await Poll.UntilAsync(() => Task.FromResult(gateway.Routes.Health.Values.Any(h => h.Key.StartsWith("web-old@", StringComparison.Ordinal) && h.Failures > 0)),
+            "the request to have failed to connect", TimeSpan.FromSeconds(10), Ct);
+        Assert.False(held.IsCompleted);
+        await using var fresh = await HttpBackend.StartAsync("new");
+        await gateway.DeregisterAsync("web-old");
+        await gateway.RegisterAsync("web-new", "web", fresh);
+
+        var (status, body, _) = await held;
+        Assert.Equal(200, status);
+        Assert.Equal("new", HttpBackend.Parse(body)["backend"]);
     }
 
     [Fact]
