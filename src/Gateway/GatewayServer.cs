@@ -38,6 +38,9 @@ internal sealed partial class GatewayServer(
         builder.Services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
         builder.Services.AddSingleton<IHostLifetime, NoLifetime>();
         builder.Services.AddHttpForwarder();
+        // Everything on the request path is asynchronous, so running it on the socket thread saves a thread-pool hop
+        // per read: measured here, about 1.4x the requests per CPU-second (bench/gateway/run.sh).
+        builder.WebHost.UseSockets(o => o.UnsafePreferInlineScheduling = options.InlineScheduling);
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;

@@ -50,6 +50,13 @@ public sealed class GatewayOptions : IValidatableOptions
     /// </summary>
     public string VersionCookie { get; set; } = "mesh-version";
 
+    /// <summary>
+    /// <c>Mesh:Gateway:InlineScheduling</c>: run requests on the socket threads instead of dispatching them to the
+    /// thread pool (Kestrel's <c>UnsafePreferInlineScheduling</c>). Pairs with the environment variable
+    /// <c>DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1</c>.
+    /// </summary>
+    public bool InlineScheduling { get; set; } = true;
+
     /// <summary><c>Mesh:Dns:Domain</c>, <c>Mesh:Dns:TestDomain</c> (copied in by AddMeshGateway): the generated hosts' domains.</summary>
     public string Domain { get; set; } = Projections.Routes.RouteTableOptions.DefaultDomain;
 
