@@ -39,7 +39,7 @@ internal sealed partial class GatewayServer(
         builder.Services.AddSingleton<IHostLifetime, NoLifetime>();
         builder.Services.AddHttpForwarder();
         // Everything on the request path is asynchronous, so running it on the socket thread saves a thread-pool hop
-        // per read: measured here, about 1.4x the requests per CPU-second (bench/gateway/run.sh).
+        // per read: measured here, 1.1-1.6x the requests per CPU-second (bench/gateway/run.sh; a noisy machine).
         builder.WebHost.UseSockets(o => o.UnsafePreferInlineScheduling = options.InlineScheduling);
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
         {
