@@ -1,3 +1,5 @@
+using Mesh.Projections.Routes;
+
 namespace Mesh.Gateway.LoadBalancing;
 
 /// <summary>
@@ -11,7 +13,10 @@ internal sealed class DestinationHealth(string key)
     private int _failures;
     private long _outUntil;
 
+    /// <summary><c>instance@http://address:port</c>: one per instance and endpoint, shared by every route reaching it.</summary>
     public string Key { get; } = key;
+
+    public static string KeyOf(RouteDestination destination) => $"{destination.InstanceId}@{destination.BaseUrl}";
 
     public int InFlight => Volatile.Read(ref _inFlight);
 

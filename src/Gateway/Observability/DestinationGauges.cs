@@ -1,3 +1,4 @@
+using Mesh.Gateway.LoadBalancing;
 using Mesh.Gateway.Routing;
 
 namespace Mesh.Gateway.Observability;
@@ -16,7 +17,7 @@ internal static class DestinationGauges
             var @out = 0;
             foreach (var d in cluster.Destinations)
             {
-                if (feed.Health.TryGetValue($"{d.InstanceId}@{d.BaseUrl}", out var health) && health.IsOut(now)) @out++;
+                if (feed.Health.TryGetValue(DestinationHealth.KeyOf(d), out var health) && health.IsOut(now)) @out++;
                 else passing++;
             }
             metrics.Destinations.WithLabels(cluster.Id, "passing").Set(passing);

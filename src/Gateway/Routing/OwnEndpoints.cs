@@ -3,16 +3,11 @@ using System.Net;
 namespace Mesh.Gateway.Routing;
 
 /// <summary>
-/// Mesh's own listeners (the API, the gateway itself). A generated route never forwards to them: the gateway would
-/// expose the API, or loop into itself. Only a route that an instance declared may name the API.
+/// Some of Mesh's own listeners (the API's, the gateway's), by their configured URLs: whether an instance's address
+/// and port are one of them.
 /// </summary>
-internal sealed class OwnEndpoints(IEnumerable<string?> urls, IEnumerable<string?> gatewayUrls)
+internal sealed class OwnEndpoints(IEnumerable<string?> urls)
 {
-    private readonly OwnEndpoints? _gateway = gatewayUrls.Any() ? new OwnEndpoints(gatewayUrls, []) : null;
-
-    /// <summary>The gateway's own listeners: no route, declared or not, forwards there.</summary>
-    public bool IsGateway(string address, int port) => _gateway?.Contains(address, port) ?? false;
-
     private readonly (string Host, int Port)[] _endpoints = urls
         .Where(u => !string.IsNullOrWhiteSpace(u) && Uri.TryCreate(u, UriKind.Absolute, out _))
         .Select(u => new Uri(u!))

@@ -12,7 +12,7 @@ namespace Mesh.Gateway.Routing;
 /// </summary>
 internal sealed class RouteRuntime
 {
-    public RouteRuntime(Route route, Target[] targets, TimeSpan defaultTimeout, string versionCookie, RouteMetrics metrics)
+    public RouteRuntime(Route route, string label, Target[] targets, TimeSpan defaultTimeout, string versionCookie, RouteMetrics metrics)
     {
         Route = route;
         Targets = targets;
@@ -21,7 +21,7 @@ internal sealed class RouteRuntime
         Http1 = new ForwarderRequestConfig { ActivityTimeout = timeout };
         // gRPC needs HTTP/2 end to end; to a plain-HTTP instance that means h2c with prior knowledge.
         Http2 = new ForwarderRequestConfig { ActivityTimeout = timeout, Version = HttpVersion.Version20, VersionPolicy = HttpVersionPolicy.RequestVersionExact };
-        Label = route.Host + route.PathPrefix;
+        Label = label;
         // Stickiness only means something where the instances carry versions.
         VersionCookie = versionCookie.Length > 0 && targets.Any(t => t.Destination.Version is not null)
             ? $"{versionCookie}.{route.Cluster.Id}"

@@ -26,11 +26,12 @@ internal sealed partial class RouteTableFeed : BackgroundService
     private readonly GatewayOptions _options;
     private readonly RouteTableOptions _routeOptions;
     private readonly GatewayMetrics _metrics;
-    private readonly OwnEndpoints _own;
+    private readonly OwnEndpoints _api;
+    private readonly OwnEndpoints _gateway;
     private readonly ILogger<RouteTableFeed> _logger;
     private readonly ConcurrentDictionary<string, DestinationHealth> _health = new(StringComparer.Ordinal);
     private GatewayTable _current;
-    private ImmutableQueue<(GatewayTable Table, long Until)> _recent = [];
+    private RecentTables _recent = RecentTables.Empty;
     private readonly AsyncSignal _changed = new();
 
     public RouteTableFeed(RegistryFeed registry, GatewayOptions options, GatewayMetrics metrics, ILogger<RouteTableFeed> logger)
@@ -39,7 +40,8 @@ internal sealed partial class RouteTableFeed : BackgroundService
         _options = options;
         _routeOptions = new RouteTableOptions(options.Domain, options.TestDomain);
         _metrics = metrics;
-        _own = new OwnEndpoints([options.ApiUrl, options.Url, options.HttpsUrl, options.H2cUrl], [options.Url, options.HttpsUrl, options.H2cUrl]);
+        _api = new OwnEndpoints([options.ApiUrl]);
+        _gateway = new OwnEndpoints([options.Url, options.HttpsUrl, options.H2cUrl]);
         _logger = logger;
         _current = Build(registry.Current);
     }
@@ -57,14 +59,11 @@ internal sealed partial class RouteTableFeed : BackgroundService
     /// The current table once it has caught up with the registry state published when this was called (a request
     /// that arrives just after a registration answered sees that registration), or after <paramref name="timeout"/>.
     /// </summary>
-    public async Task<GatewayTable> CaughtUpAsync(TimeSpan timeout, CancellationToken ct)
+    public Task<GatewayTable> CaughtUpAsync(TimeSpan timeout, CancellationToken ct)
     {
         var target = _registry.Current.Position;
         var table = Current;
-        var deadline = Environment.TickCount64 + (long)timeout.TotalMilliseconds;
-        while (table.Position < target && Environment.TickCount64 < deadline)
-            table = await WaitForNewerAsync(table.Position, TimeSpan.FromMilliseconds(Math.Max(1, deadline - Environment.TickCount64)), ct).ConfigureAwait(false);
-        return table;
+        return table.Position >= target ? Task.FromResult(table) : _changed.WaitForAsync(() => Current, t => t.Position >= target, timeout, ct);
     }
 
     /// <summary>
@@ -75,7 +74,7 @@ internal sealed partial class RouteTableFeed : BackgroundService
     public long GraceUntil(string host, string path, long now)
     {
         long until = 0;
-        foreach (var (table, expires) in Volatile.Read(ref _recent))
+        foreach (var (table, expires) in Volatile.Read(ref _recent).Tables)
         {
             if (expires <= now) continue;
             if (table.Routes.Match(host, path) is { Cluster.Destinations.Length: > 0 }) until = Math.Max(until, expires);
@@ -116,22 +115,23 @@ internal sealed partial class RouteTableFeed : BackgroundService
         return new GatewayTable(routes, RuntimeOf);
     }
 
+    // No route forwards into the gateway itself (a loop); only a declared route may name the API, on purpose, so a
+    // generated one (<svc>.mesh) never exposes it.
     private RouteRuntime RuntimeOf(Route route)
     {
         var targets = route.Cluster.Destinations
-            .Where(d => route.Kind == RouteKind.Declared ? !_own.IsGateway(d.Address, d.Port) : !_own.Contains(d.Address, d.Port))
-            .Select(d => new Target(d, _health.GetOrAdd($"{d.InstanceId}@{d.BaseUrl}", static key => new DestinationHealth(key))))
+            .Where(d => !_gateway.Contains(d.Address, d.Port) && (route.Kind == RouteKind.Declared || !_api.Contains(d.Address, d.Port)))
+            .Select(d => new Target(d, _health.GetOrAdd(DestinationHealth.KeyOf(d), static key => new DestinationHealth(key))))
             .ToArray();
-        return new RouteRuntime(route, targets, _options.Timeout, _options.VersionCookie, _metrics.For(route.Host + route.PathPrefix, route.Cluster.Id));
+        var label = route.Host + route.PathPrefix;
+        return new RouteRuntime(route, label, targets, _options.Timeout, _options.VersionCookie, _metrics.For(label, route.Cluster.Id));
     }
 
     private void Publish(GatewayTable table)
     {
         var old = Current;
         var now = Environment.TickCount64;
-        var recent = Volatile.Read(ref _recent);
-        while (!recent.IsEmpty && (recent.Peek().Until <= now || recent.Count() >= MaxRecent)) recent = recent.Dequeue();
-        Volatile.Write(ref _recent, recent.Enqueue((old, now + (long)_options.Grace.TotalMilliseconds)));
+        Volatile.Write(ref _recent, Volatile.Read(ref _recent).Add(old, now + (long)_options.Grace.TotalMilliseconds, now, MaxRecent));
         Volatile.Write(ref _current, table);
         _changed.Set();
 
@@ -149,9 +149,27 @@ internal sealed partial class RouteTableFeed : BackgroundService
 
     private void ForgetGoneEndpoints(RouteTable table)
     {
-        var live = table.Clusters.Values.SelectMany(c => c.Destinations).Select(d => $"{d.InstanceId}@{d.BaseUrl}").ToHashSet(StringComparer.Ordinal);
+        var live = table.Clusters.Values.SelectMany(c => c.Destinations).Select(DestinationHealth.KeyOf).ToHashSet(StringComparer.Ordinal);
         foreach (var key in _health.Keys)
             if (!live.Contains(key)) _health.TryRemove(key, out _);
+    }
+
+    /// <summary>The tables replaced within the grace, oldest first, with their count (a queue has none to read).</summary>
+    private sealed record RecentTables(ImmutableQueue<(GatewayTable Table, long Until)> Tables, int Count)
+    {
+        public static readonly RecentTables Empty = new([], 0);
+
+        /// <summary>Adds <paramref name="table"/>, dropping the expired ones and the oldest past <paramref name="max"/>.</summary>
+        public RecentTables Add(GatewayTable table, long until, long now, int max)
+        {
+            var (tables, count) = (Tables, Count);
+            while (count > 0 && (tables.Peek().Until <= now || count >= max))
+            {
+                tables = tables.Dequeue();
+                count--;
+            }
+            return new RecentTables(tables.Enqueue((table, until)), count + 1);
+        }
     }
 
     private static partial class Log

@@ -58,7 +58,7 @@ public sealed record NginxModel(
 
     private static List<NginxEndpoint> Routable(IEnumerable<InstanceState> passing) =>
         passing.Select(i => i.Registration!)
-            .Where(r => r.Port > 0 && !r.Meta.ContainsKey(RouteTable.UnroutableMeta))
+            .Where(RouteTable.IsRoutable)
             .Select(r => new NginxEndpoint(r.InstanceId, r.Address, r.Port))
             .OrderBy(e => e.Address, StringComparer.Ordinal).ThenBy(e => e.Port).ThenBy(e => e.InstanceId, StringComparer.Ordinal)
             .DistinctBy(e => e.Endpoint)

@@ -171,6 +171,7 @@ public sealed class RouteTable
     /// <summary>The Docker mapper's marker for an instance without a usable port (named here: consumers do not reference sources).</summary>
     public const string UnroutableMeta = "mesh-unroutable";
 
-    private static bool IsRoutable(InstanceRegistered r) =>
+    /// <summary>Whether traffic can be sent to <paramref name="r"/>: it has an address and a port, and no source marked it unroutable.</summary>
+    public static bool IsRoutable(InstanceRegistered r) =>
         r.Port > 0 && !string.IsNullOrEmpty(r.Address) && !r.Meta.ContainsKey(UnroutableMeta);
 }
