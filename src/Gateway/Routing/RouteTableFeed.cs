@@ -20,7 +20,9 @@ namespace Mesh.Gateway.Routing;
 /// </summary>
 internal sealed partial class RouteTableFeed : BackgroundService
 {
-    private const int MaxRecent = 1024;
+    // Each replaced table holds every route; at 10k instances that is megabytes, so only the last 64 are kept for the
+    // grace. Past 32 registry changes a second, a recreate's grace may no longer find the table it was routed by.
+    private const int MaxRecent = 64;
 
     private readonly RegistryFeed _registry;
     private readonly GatewayOptions _options;
