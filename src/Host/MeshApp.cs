@@ -2,6 +2,7 @@ using Mesh.Host.Api.Consul;
 using Mesh.Host.Api.Mesh;
 using Mesh.Host.Configuration;
 using Mesh.Host.Observability;
+using Mesh.Dns;
 using Mesh.Gateway;
 using Mesh.Nginx;
 using Mesh.Projections;
@@ -57,6 +58,7 @@ public static class MeshApp
             builder.Services.AddMeshMarathonSource(builder.Configuration);
             builder.Services.AddMeshNginx(builder.Configuration);
             builder.Services.AddMeshGateway(builder.Configuration);
+            builder.Services.AddMeshDns(builder.Configuration);
         }
         catch (InvalidOperationException ex) when (ex.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal))
         {

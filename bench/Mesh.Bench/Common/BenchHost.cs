@@ -29,7 +29,7 @@ internal sealed class BenchHost : IAsyncDisposable
     {
         var dataDir = Directory.CreateTempSubdirectory("mesh-bench-").FullName;
         var app = MeshApp.Build(
-            ["--Mesh:DataDir", dataDir, "--Mesh:Api:Url", "http://127.0.0.1:0", "--Mesh:Gateway:Url", "http://127.0.0.1:0", "--Logging:LogLevel:Default", "Warning", .. settings]);
+            ["--Mesh:DataDir", dataDir, "--Mesh:Api:Url", "http://127.0.0.1:0", "--Mesh:Gateway:Url", "http://127.0.0.1:0", "--Mesh:Dns:Port", "0", "--Logging:LogLevel:Default", "Warning", .. settings]);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new BenchHost(app, new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromMinutes(1) }, dataDir);

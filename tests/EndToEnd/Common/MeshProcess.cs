@@ -29,6 +29,9 @@ internal sealed class MeshProcess : IAsyncDisposable
 
     public string DataDir { get; }
 
+    /// <summary>The DNS server's port on 127.0.0.1, UDP and TCP (<c>MESH__DNS__PORT</c>).</summary>
+    public int DnsPort { get; private set; }
+
     /// <summary>The gateway's plain-HTTP listener (<c>MESH__GATEWAY__URL</c>).</summary>
     public Uri? GatewayAddress { get; private set; }
 
@@ -65,6 +68,7 @@ internal sealed class MeshProcess : IAsyncDisposable
         info.Environment["MESH__DATADIR"] = dataDir;
         info.Environment["MESH__API__URL"] = url.ToString().TrimEnd('/');
         info.Environment["MESH__GATEWAY__URL"] = $"http://127.0.0.1:{FreePort.Next()}";
+        info.Environment["MESH__DNS__PORT"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture);
         foreach (var (key, value) in environment ?? new Dictionary<string, string?>())
         {
             if (value is null) info.Environment.Remove(key);
@@ -74,6 +78,7 @@ internal sealed class MeshProcess : IAsyncDisposable
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         var mesh = new MeshProcess(process, dataDir, url);
         if (info.Environment.TryGetValue("MESH__GATEWAY__URL", out var gateway) && !string.IsNullOrEmpty(gateway)) mesh.GatewayAddress = new Uri(gateway);
+        if (info.Environment.TryGetValue("MESH__DNS__PORT", out var dns) && int.TryParse(dns, out var dnsPort)) mesh.DnsPort = dnsPort;
         process.OutputDataReceived += (_, e) => mesh.Capture(mesh._stdout, mesh._outputClosed, e.Data);
         process.ErrorDataReceived += (_, e) => mesh.Capture(mesh._stderr, mesh._errorClosed, e.Data);
         process.Start();

@@ -46,6 +46,7 @@ internal sealed class MeshHost : IAsyncDisposable
             ["Mesh:DataDir"] = dataDir,
             ["Mesh:Api:Url"] = "http://127.0.0.1:0",
             ["Mesh:Gateway:Url"] = "http://127.0.0.1:0",
+            ["Mesh:Dns:Port"] = "0",
             ["Mesh:Api:NodeName"] = "test-node",
             ["Mesh:Api:Token"] = token,
             ["Logging:LogLevel:Default"] = "Warning",

@@ -1,3 +1,4 @@
+using Mesh.Dns;
 using Mesh.Gateway;
 using Mesh.Nginx;
 using Mesh.Projections.Feed;
@@ -38,12 +39,19 @@ internal static class StatusEndpoints
                 gateway = g.Current;
                 consumers["gateway"] = new { gateway.Position, Lag = head - gateway.Position };
             }
+            DnsStatusView? dns = null;
+            if (services.GetService<DnsStatus>() is { } d)
+            {
+                dns = d.Current;
+                consumers["dns"] = new { dns.Position, Lag = head - dns.Position };
+            }
             return Results.Json(new
             {
                 StoreHead = head,
                 Consumers = consumers,
                 Sources = sources,
                 Gateway = gateway,
+                Dns = dns,
             });
         });
         return endpoints;

@@ -1,0 +1,67 @@
+using Mesh.Dns.Zones;
+using Mesh.Projections.Feed;
+using Mesh.Projections.State;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Mesh.Dns.Serving;
+
+/// <summary>
+/// Follows the <see cref="RegistryFeed"/> and swaps in a new <see cref="ZoneSnapshot"/> for each new state; queries
+/// read <see cref="Current"/> without locks. A view that cannot be built leaves the last good one answering.
+/// </summary>
+internal sealed partial class DnsZoneFeed : BackgroundService
+{
+    private readonly RegistryFeed _registry;
+    private readonly ZoneSettings _settings;
+    private readonly ILogger<DnsZoneFeed> _logger;
+    private ZoneSnapshot _current;
+
+    public DnsZoneFeed(RegistryFeed registry, ZoneSettings settings, ILogger<DnsZoneFeed> logger)
+    {
+        _registry = registry;
+        _settings = settings;
+        _logger = logger;
+        _current = new ZoneSnapshot(ZoneView.Of(registry.Current, settings));
+    }
+
+    public ZoneSnapshot Current => Volatile.Read(ref _current);
+
+    public ZoneSettings Settings => _settings;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            RegistryState state;
+            try
+            {
+                state = await _registry.WaitForNewerAsync(Current.Position, TimeSpan.FromSeconds(30), stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            if (state.Position <= Current.Position) continue;
+            try
+            {
+                Volatile.Write(ref _current, new ZoneSnapshot(ZoneView.Of(state, _settings)));
+                Log.ZoneSwapped(_logger, state.Position, state.Instances.Count);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                Log.BuildFailed(_logger, state.Position, ex);
+                await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(4001, LogLevel.Debug, "DNS zones at position {Position}: {Instances} instances")]
+        public static partial void ZoneSwapped(ILogger logger, long position, int instances);
+
+        [LoggerMessage(4002, LogLevel.Error, "DNS zones could not be built at position {Position}; the previous answers keep serving")]
+        public static partial void BuildFailed(ILogger logger, long position, Exception exception);
+    }
+}

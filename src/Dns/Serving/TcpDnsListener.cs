@@ -1,0 +1,90 @@
+using System.Diagnostics;
+using System.Net;
+using ARSoft.Tools.Net.Dns;
+using Mesh.Dns.Observability;
+using Microsoft.Extensions.Logging;
+
+namespace Mesh.Dns.Serving;
+
+/// <summary>
+/// DNS over TCP through ARSoft.Tools.Net's server: the full answer, never truncated (a client retries here after a
+/// truncated UDP response). The answers are the same <see cref="Zones.ZoneView"/> answers as over UDP.
+/// </summary>
+internal sealed partial class TcpDnsListener : IDisposable
+{
+    private const int ReadWriteTimeoutMilliseconds = 5_000;
+    private const int KeepAliveMilliseconds = 10_000;
+
+    private readonly DnsServer _server;
+    private readonly int? _view;
+    private readonly DnsResponder _responder;
+    private readonly DnsViews _views;
+    private readonly DnsMetrics _metrics;
+    private readonly ILogger _logger;
+
+    public TcpDnsListener(IPEndPoint endpoint, int? view, DnsResponder responder, DnsViews views, DnsMetrics metrics, ILogger logger)
+    {
+        Bound = endpoint;
+        _view = view;
+        _responder = responder;
+        _views = views;
+        _metrics = metrics;
+        _logger = logger;
+        _server = new DnsServer(new TcpServerTransport(endpoint, ReadWriteTimeoutMilliseconds, KeepAliveMilliseconds));
+        _server.QueryReceived += OnQueryAsync;
+        _server.ExceptionThrown += OnExceptionAsync;
+    }
+
+    public IPEndPoint Bound { get; }
+
+    public void Start() => _server.Start();
+
+    public void Dispose() => _server.Stop();
+
+    private Task OnQueryAsync(object sender, QueryReceivedEventArgs e)
+    {
+        var start = Stopwatch.GetTimestamp();
+        if (e.Query is not DnsMessage query) return Task.CompletedTask;
+        var response = query.CreateResponseInstance();
+        ushort type = 0;
+        if (query.OperationCode != OperationCode.Query)
+        {
+            response.ReturnCode = ReturnCode.NotImplemented;
+        }
+        else if (query.Questions.Count != 1)
+        {
+            response.ReturnCode = ReturnCode.FormatError;
+        }
+        else if (query.Questions[0] is var question && question.RecordClass != RecordClass.INet)
+        {
+            type = (ushort)question.RecordType;
+            response.ReturnCode = ReturnCode.NotImplemented;
+        }
+        else
+        {
+            type = (ushort)question.RecordType;
+            var view = _views.Choose(_view, _views.HasSubnets ? e.RemoteEndpoint.Address : null);
+            var answer = _responder.Answer(question.Name, question.RecordType, view);
+            response.ReturnCode = answer.Code;
+            response.IsAuthoritiveAnswer = answer.Authoritative;
+            response.AnswerRecords.AddRange(answer.Answers);
+            response.AuthorityRecords.AddRange(answer.Authority);
+            response.AdditionalRecords.AddRange(answer.Additional);
+        }
+        e.Response = response;
+        _metrics.Answered(type, (int)response.ReturnCode, tcp: true, Stopwatch.GetElapsedTime(start).TotalSeconds);
+        return Task.CompletedTask;
+    }
+
+    private Task OnExceptionAsync(object sender, ExceptionEventArgs e)
+    {
+        Log.TcpFailed(_logger, Bound.Port, e.Exception);
+        return Task.CompletedTask;
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(4013, LogLevel.Debug, "DNS TCP connection on port {Port} failed")]
+        public static partial void TcpFailed(ILogger logger, int port, Exception exception);
+    }
+}
