@@ -25,6 +25,7 @@ APT_PACKAGES=(
   docker.io        # dockerd + CLI: the Docker source tests start their own private engine (tests/Common/DockerEngine.cs)
   busybox-static   # a static busybox, imported as the tests' container image (httpd, sh, sleep)
   nginx-light      # nginx: tests/Nginx start their own nginx master per test (-p <tempdir>) and render into it
+  bind9-dnsutils   # dig: tests/EndToEnd/DnsTests ask the real mesh process's DNS server with it
 )
 
 # shellcheck source=scripts/lib/install-packages.sh

@@ -68,9 +68,11 @@ public sealed class DnsOptions : IValidatableOptions
                 errors.Add($"{Section}:GatewayAddresses:{i} '{GatewayAddresses[i]}' must be an IP address");
         foreach (var (env, view) in Views)
         {
+            // Configuration keys are case-insensitive (MESH__DNS__VIEWS__FEATURE-X__PORT), so the name is too.
             var key = $"{Section}:Views:{env}";
-            if (DnsLabel.Explain($"{key}: the environment name", env) is { } problem) errors.Add(problem);
-            else if (EnvironmentNames.IsReserved(env, TestDomain.Split('.')[0])) errors.Add($"{key}: '{env}' is a reserved name, not an environment");
+            var name = env.ToLowerInvariant();
+            if (DnsLabel.Explain($"{key}: the environment name", name) is { } problem) errors.Add(problem);
+            else if (EnvironmentNames.IsReserved(name, TestDomain.Split('.')[0])) errors.Add($"{key}: '{name}' is a reserved name, not an environment");
             if (view.Address is { } address && !IPAddress.TryParse(address, out _)) errors.Add($"{key}:Address '{address}' must be an IP address");
             if (view.Port is < 0 or > 65535) errors.Add($"{key}:Port must be a port (0 to 65535)");
             if (view.Address is not null && view.Port is null) errors.Add($"{key}:Address needs {key}:Port: a view's listener needs a port of its own");
