@@ -44,6 +44,15 @@ public sealed class DnsOptions : IValidatableOptions
     /// <summary><c>Mesh:Dns:RateLimit</c>: responses per second per client address, for abuse safety.</summary>
     public DnsRateLimitOptions RateLimit { get; set; } = new();
 
+    /// <summary>
+    /// <c>Mesh:Dns:Upstreams:&lt;n&gt;</c>: resolvers (<c>10.0.0.2</c>, <c>10.0.0.2:5353</c>, <c>[fd00::2]:53</c>) that
+    /// names outside Mesh's zones are forwarded to, in order. None (the default): such names are REFUSED.
+    /// </summary>
+    public List<string> Upstreams { get; set; } = [];
+
+    /// <summary><c>Mesh:Dns:UpstreamTimeout</c>: how long each upstream gets to answer.</summary>
+    public TimeSpan UpstreamTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary><c>Mesh:Dns:MaxUdpSize</c>: the largest UDP response to an EDNS client (1232: no IP fragmentation).</summary>
     public int MaxUdpSize { get; set; } = 1232;
 
@@ -84,9 +93,21 @@ public sealed class DnsOptions : IValidatableOptions
         if (RateLimit.Slip < 0) errors.Add($"{Section}:RateLimit:Slip must not be negative (0 drops every limited response)");
         for (var i = 0; i < RateLimit.Exempt.Count; i++)
             if (!IPNetwork.TryParse(RateLimit.Exempt[i], out _)) errors.Add($"{Section}:RateLimit:Exempt:{i} '{RateLimit.Exempt[i]}' must be a subnet such as 127.0.0.0/8");
+        for (var i = 0; i < Upstreams.Count; i++)
+            if (UpstreamEndPoint(Upstreams[i]) is null) errors.Add($"{Section}:Upstreams:{i} '{Upstreams[i]}' must be an IP address, with a port or not (10.0.0.2, 10.0.0.2:5353, [fd00::2]:53)");
+        if (UpstreamTimeout <= TimeSpan.Zero) errors.Add($"{Section}:UpstreamTimeout must be positive");
         if (MaxUdpSize is < 512 or > 65535) errors.Add($"{Section}:MaxUdpSize must be from 512 to 65535");
         if (UdpWorkers is < 1 or > 64) errors.Add($"{Section}:UdpWorkers must be from 1 to 64");
         return errors;
+    }
+
+    /// <summary>The upstreams as end points (port 53 where none is given).</summary>
+    public IReadOnlyList<IPEndPoint> UpstreamEndPoints() => [.. Upstreams.Select(UpstreamEndPoint).OfType<IPEndPoint>()];
+
+    private static IPEndPoint? UpstreamEndPoint(string value)
+    {
+        if (IPAddress.TryParse(value, out var address)) return new IPEndPoint(address, 53);
+        return IPEndPoint.TryParse(value, out var endPoint) && endPoint.Port > 0 ? endPoint : null;
     }
 
     private static void CheckDomain(List<string> errors, string key, string domain)

@@ -16,6 +16,7 @@ internal sealed partial class DnsListeners(
     DnsResponder responder,
     DnsViews views,
     RateLimiter limiter,
+    UpstreamForwarder forwarder,
     DnsMetrics metrics,
     DnsEndpoints endpoints,
     ILogger<DnsListeners> logger) : IHostedService
@@ -51,7 +52,7 @@ internal sealed partial class DnsListeners(
         UdpDnsListener udp;
         try
         {
-            udp = new UdpDnsListener(new IPEndPoint(address, port), view, options.UdpWorkers, responder, views, limiter, metrics, logger);
+            udp = new UdpDnsListener(new IPEndPoint(address, port), view, options.UdpWorkers, responder, views, limiter, forwarder, metrics, logger);
         }
         catch (System.Net.Sockets.SocketException ex)
         {
@@ -59,7 +60,7 @@ internal sealed partial class DnsListeners(
         }
         _open.Add(udp);
         // TCP takes the port UDP got, so a configured 0 gives one port for both.
-        var tcp = new TcpDnsListener(udp.Bound, view, responder, views, metrics, logger);
+        var tcp = new TcpDnsListener(udp.Bound, view, responder, views, forwarder, metrics, logger);
         try
         {
             tcp.Start();

@@ -19,15 +19,17 @@ internal sealed partial class TcpDnsListener : IDisposable
     private readonly int? _view;
     private readonly DnsResponder _responder;
     private readonly DnsViews _views;
+    private readonly UpstreamForwarder _forwarder;
     private readonly DnsMetrics _metrics;
     private readonly ILogger _logger;
 
-    public TcpDnsListener(IPEndPoint endpoint, int? view, DnsResponder responder, DnsViews views, DnsMetrics metrics, ILogger logger)
+    public TcpDnsListener(IPEndPoint endpoint, int? view, DnsResponder responder, DnsViews views, UpstreamForwarder forwarder, DnsMetrics metrics, ILogger logger)
     {
         Bound = endpoint;
         _view = view;
         _responder = responder;
         _views = views;
+        _forwarder = forwarder;
         _metrics = metrics;
         _logger = logger;
         _server = new DnsServer(new TcpServerTransport(endpoint, ReadWriteTimeoutMilliseconds, KeepAliveMilliseconds));
@@ -41,10 +43,10 @@ internal sealed partial class TcpDnsListener : IDisposable
 
     public void Dispose() => _server.Stop();
 
-    private Task OnQueryAsync(object sender, QueryReceivedEventArgs e)
+    private async Task OnQueryAsync(object sender, QueryReceivedEventArgs e)
     {
         var start = Stopwatch.GetTimestamp();
-        if (e.Query is not DnsMessage query) return Task.CompletedTask;
+        if (e.Query is not DnsMessage query) return;
         var response = query.CreateResponseInstance();
         ushort type = 0;
         if (query.OperationCode != OperationCode.Query)
@@ -65,6 +67,13 @@ internal sealed partial class TcpDnsListener : IDisposable
             type = (ushort)question.RecordType;
             var view = _views.Choose(_view, _views.HasSubnets ? e.RemoteEndpoint.Address : null);
             var answer = _responder.Answer(question.Name, question.RecordType, view);
+            if (answer.Code == ReturnCode.Refused && _forwarder.Enabled)
+            {
+                response = await ForwardAsync(query).ConfigureAwait(false);
+                e.Response = response;
+                _metrics.Answered(type, (int)response.ReturnCode, tcp: true, Stopwatch.GetElapsedTime(start).TotalSeconds);
+                return;
+            }
             response.ReturnCode = answer.Code;
             response.IsAuthoritiveAnswer = answer.Authoritative;
             response.AnswerRecords.AddRange(answer.Answers);
@@ -73,7 +82,23 @@ internal sealed partial class TcpDnsListener : IDisposable
         }
         e.Response = response;
         _metrics.Answered(type, (int)response.ReturnCode, tcp: true, Stopwatch.GetElapsedTime(start).TotalSeconds);
-        return Task.CompletedTask;
+    }
+
+    private async Task<DnsMessage> ForwardAsync(DnsMessage query)
+    {
+        var response = query.CreateResponseInstance();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMilliseconds(ReadWriteTimeoutMilliseconds));
+        if (await _forwarder.AskAsync(query, timeout.Token).ConfigureAwait(false) is not { } upstream)
+        {
+            response.ReturnCode = ReturnCode.ServerFailure;
+            return response;
+        }
+        response.ReturnCode = upstream.ReturnCode;
+        response.IsRecursionAllowed = upstream.IsRecursionAllowed;
+        response.AnswerRecords.AddRange(upstream.AnswerRecords);
+        response.AuthorityRecords.AddRange(upstream.AuthorityRecords);
+        response.AdditionalRecords.AddRange(upstream.AdditionalRecords.Where(r => r.RecordType != RecordType.Opt));
+        return response;
     }
 
     private Task OnExceptionAsync(object sender, ExceptionEventArgs e)

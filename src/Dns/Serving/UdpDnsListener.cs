@@ -17,17 +17,23 @@ internal sealed partial class UdpDnsListener : IDisposable
 {
     private const int MaxDatagram = 65535;
 
+    // Forwarded queries wait on an upstream off the receive threads; past this many at once, the asker gets REFUSED.
+    private const int MaxForwarding = 1024;
+
     private readonly Socket _socket;
     private readonly int? _view;
     private readonly DnsResponder _responder;
     private readonly DnsViews _views;
     private readonly RateLimiter _limiter;
+    private readonly UpstreamForwarder _forwarder;
     private readonly DnsMetrics _metrics;
+    private readonly CancellationTokenSource _stop = new();
+    private int _forwarding;
     private readonly ILogger _logger;
     private readonly Thread[] _threads;
     private volatile bool _stopping;
 
-    public UdpDnsListener(IPEndPoint endpoint, int? view, int workers, DnsResponder responder, DnsViews views, RateLimiter limiter, DnsMetrics metrics, ILogger logger)
+    public UdpDnsListener(IPEndPoint endpoint, int? view, int workers, DnsResponder responder, DnsViews views, RateLimiter limiter, UpstreamForwarder forwarder, DnsMetrics metrics, ILogger logger)
     {
         _socket = new Socket(endpoint.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
         _socket.Bind(endpoint);
@@ -37,6 +43,7 @@ internal sealed partial class UdpDnsListener : IDisposable
         _responder = responder;
         _views = views;
         _limiter = limiter;
+        _forwarder = forwarder;
         _metrics = metrics;
         _logger = logger;
         Bound = (IPEndPoint)_socket.LocalEndPoint!;
@@ -53,6 +60,7 @@ internal sealed partial class UdpDnsListener : IDisposable
     public void Dispose()
     {
         _stopping = true;
+        _stop.Cancel();
         _socket.Close();
         foreach (var thread in _threads)
             if (thread.IsAlive) thread.Join(TimeSpan.FromSeconds(2));
@@ -119,9 +127,58 @@ internal sealed partial class UdpDnsListener : IDisposable
         {
             var view = _views.Choose(_view, _views.HasSubnets ? AddressOf(client) : null);
             (length, code) = _responder.Respond(message, query, status, view, output);
+            if (code == (int)ARSoft.Tools.Net.Dns.ReturnCode.Refused && _forwarder.Enabled && TryForward(message, query, client, start)) return;
         }
         _socket.SendTo(output[..length], SocketFlags.None, client);
         _metrics.Answered(query.Type, code, tcp: false, Stopwatch.GetElapsedTime(start).TotalSeconds);
+    }
+
+    private bool TryForward(ReadOnlySpan<byte> message, WireQuery query, SocketAddress client, long start)
+    {
+        if (Interlocked.Increment(ref _forwarding) > MaxForwarding)
+        {
+            Interlocked.Decrement(ref _forwarding);
+            return false;
+        }
+        var asker = new SocketAddress(client.Family, client.Size);
+        client.Buffer.Span[..client.Size].CopyTo(asker.Buffer.Span);
+        _ = ForwardAsync(message.ToArray(), query, asker, start);
+        return true;
+    }
+
+    private async Task ForwardAsync(byte[] message, WireQuery query, SocketAddress asker, long start)
+    {
+        try
+        {
+            var answer = await _forwarder.RelayAsync(message, _stop.Token).ConfigureAwait(false);
+            int code;
+            if (answer is null)
+            {
+                answer = new byte[512];
+                var length = ResponseWriter.Error(answer, message, query, (int)ARSoft.Tools.Net.Dns.ReturnCode.ServerFailure, _responder.UdpSize);
+                answer = answer[..length];
+                code = (int)ARSoft.Tools.Net.Dns.ReturnCode.ServerFailure;
+            }
+            else
+            {
+                code = answer[3] & 0x0F;
+            }
+            await _socket.SendToAsync(answer, SocketFlags.None, asker, _stop.Token).ConfigureAwait(false);
+            _metrics.Answered(query.Type, code, tcp: false, Stopwatch.GetElapsedTime(start).TotalSeconds);
+        }
+        catch (Exception ex) when (!_stopping)
+        {
+            _metrics.Failed.Inc();
+            Log.QueryFailed(_logger, Bound.Port, ex);
+        }
+        catch (Exception) when (_stopping)
+        {
+            // Shutting down: the asker will retry elsewhere.
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _forwarding);
+        }
     }
 
     // The rate limiter's key: the IPv4 address, or the IPv6 /64 (one host usually holds a whole /64).
