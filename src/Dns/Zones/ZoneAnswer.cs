@@ -17,6 +17,8 @@ public sealed record ZoneAnswer(
 {
     public static readonly ZoneAnswer Refused = new(ReturnCode.Refused, [], [], []);
 
+    public static readonly ZoneAnswer NotImplemented = new(ReturnCode.NotImplemented, [], [], []);
+
     public bool Authoritative => Code != ReturnCode.Refused;
 
     public bool IsNoData => Code == ReturnCode.NoError && Answers.IsEmpty;
