@@ -11,7 +11,7 @@ namespace Mesh.Bench;
 internal static class BenchProgram
 {
     /// <summary>
-    /// <c>append</c>, <c>replay</c>, <c>wake</c>, <c>docker</c>, <c>gateway</c>, <c>routes</c> and <c>nginx</c> are plain Stopwatch runs (see bench/README.md);
+    /// <c>append</c>, <c>replay</c>, <c>wake</c>, <c>docker</c>, <c>gateway</c>, <c>routes</c>, <c>dns-zone</c> and <c>nginx</c> are plain Stopwatch runs (see bench/README.md);
     /// anything else goes to BenchmarkDotNet.
     /// </summary>
     public static async Task Main(string[] args)
@@ -42,6 +42,13 @@ internal static class BenchProgram
                 break;
             case "routes":
                 await RouteTableBuildTime.RunAsync(
+                    instances: int.Parse(Option(args, "--instances", "10000")),
+                    services: int.Parse(Option(args, "--services", "1000")),
+                    environments: int.Parse(Option(args, "--environments", "10")),
+                    runs: int.Parse(Option(args, "--runs", "20")));
+                break;
+            case "dns-zone":
+                await Dns.ZoneBuildTime.RunAsync(
                     instances: int.Parse(Option(args, "--instances", "10000")),
                     services: int.Parse(Option(args, "--services", "1000")),
                     environments: int.Parse(Option(args, "--environments", "10")),

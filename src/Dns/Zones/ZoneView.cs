@@ -28,7 +28,8 @@ public sealed class ZoneView
     private const ushort SrvWeight = 1;
 
     private readonly ZoneSettings _settings;
-    private readonly ImmutableSortedDictionary<string, ImmutableArray<IPAddress>> _nodes;
+    // Node names are rare questions; grouping every instance by node is left until the first one.
+    private readonly Lazy<ImmutableSortedDictionary<string, ImmutableArray<IPAddress>>> _nodes;
     private readonly DomainName _nameServer;
     private readonly DomainName _addrZone;
 
@@ -39,13 +40,13 @@ public sealed class ZoneView
         Environments = EnvironmentView.Of(state);
         _nameServer = settings.Domain.Child(ZoneNames.NameServerLabel);
         _addrZone = settings.Domain.Child(ZoneNames.AddrLabel);
-        _nodes = state.Instances.Values
+        _nodes = new(() => state.Instances.Values
             .Where(i => i.Registration is not null)
             .GroupBy(i => i.Registration!.Node.ToLowerInvariant(), StringComparer.Ordinal)
             .ToImmutableSortedDictionary(
                 g => g.Key,
                 g => g.Select(i => IPAddress.TryParse(i.Registration!.Address, out var a) ? a : null).OfType<IPAddress>().Distinct().Order(AddressOrder.Instance).ToImmutableArray(),
-                StringComparer.Ordinal);
+                StringComparer.Ordinal));
     }
 
     public RegistryState State { get; }
@@ -81,7 +82,7 @@ public sealed class ZoneView
             ZoneName.NameServer => Addresses(name, type, _settings.NameServerAddresses, labels, shuffled: false),
             ZoneName.Gateway => Addresses(name, type, _settings.GatewayAddresses, labels, shuffled: false),
             ZoneName.Addr addr => Addresses(name, type, [addr.Address], labels, shuffled: false),
-            ZoneName.Node node => _nodes.TryGetValue(node.Name, out var nodeAddresses)
+            ZoneName.Node node => _nodes.Value.TryGetValue(node.Name, out var nodeAddresses)
                 ? Addresses(name, type, nodeAddresses, labels, shuffled: false)
                 : Negative(ReturnCode.NxDomain, labels),
             ZoneName.Service service => ServiceAnswer(name, type, service, view, labels),
