@@ -57,7 +57,7 @@ public sealed class DnsOptions : IValidatableOptions
     public int MaxUdpSize { get; set; } = 1232;
 
     /// <summary><c>Mesh:Dns:UdpWorkers</c>: threads receiving on each UDP socket; default one per core.</summary>
-    public int UdpWorkers { get; set; } = Environment.ProcessorCount;
+    public int UdpWorkers { get; set; } = Math.Min(Environment.ProcessorCount, 64);
 
     /// <summary><c>Mesh:Api:Url</c>'s sibling <c>Mesh:Gateway:Url</c> (copied in): the default gateway address.</summary>
     public string? GatewayUrl { get; set; }
@@ -71,6 +71,8 @@ public sealed class DnsOptions : IValidatableOptions
         CheckDomain(errors, "TestDomain", TestDomain);
         if (string.Equals(Domain.TrimEnd('.'), TestDomain.TrimEnd('.'), StringComparison.OrdinalIgnoreCase))
             errors.Add($"{Section}:TestDomain must differ from {Section}:Domain ('{Domain}')");
+        else if (Domain.TrimEnd('.').EndsWith("." + TestDomain.TrimEnd('.'), StringComparison.OrdinalIgnoreCase))
+            errors.Add($"{Section}:TestDomain '{TestDomain}' must not be a parent of {Section}:Domain '{Domain}': every name under the domain would be read as a test wildcard");
         if (Ttl is < 0 or > 86400) errors.Add($"{Section}:Ttl must be from 0 to 86400 seconds");
         for (var i = 0; i < GatewayAddresses.Count; i++)
             if (!IPAddress.TryParse(GatewayAddresses[i], out _))
@@ -106,8 +108,12 @@ public sealed class DnsOptions : IValidatableOptions
 
     private static IPEndPoint? UpstreamEndPoint(string value)
     {
-        if (IPAddress.TryParse(value, out var address)) return new IPEndPoint(address, 53);
-        return IPEndPoint.TryParse(value, out var endPoint) && endPoint.Port > 0 ? endPoint : null;
+        // IPAddress.TryParse would take "[fd00::3]:5353" and drop the port; IPEndPoint reads every form, but says
+        // port 0 both for none given and for ":0" (not a port a resolver listens on).
+        if (!IPEndPoint.TryParse(value, out var endPoint)) return null;
+        var portGiven = value.Contains(']', StringComparison.Ordinal) ? value.Contains("]:", StringComparison.Ordinal) : value.Count(c => c == ':') == 1;
+        if (!portGiven) return new IPEndPoint(endPoint.Address, 53);
+        return endPoint.Port > 0 ? endPoint : null;
     }
 
     private static void CheckDomain(List<string> errors, string key, string domain)

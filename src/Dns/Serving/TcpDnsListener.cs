@@ -46,12 +46,28 @@ internal sealed partial class TcpDnsListener : IDisposable
     private async Task OnQueryAsync(object sender, QueryReceivedEventArgs e)
     {
         var start = Stopwatch.GetTimestamp();
+        if (e.Query is ARSoft.Tools.Net.Dns.DynamicUpdate.DnsUpdateMessage update)
+        {
+            // ARSoft parses UPDATE (opcode 5) into its own type; Mesh takes no updates, the same NOTIMP as over UDP.
+            var refused = update.CreateResponseInstance();
+            refused.ReturnCode = ReturnCode.NotImplemented;
+            e.Response = refused;
+            _metrics.Answered(0, (int)ReturnCode.NotImplemented, tcp: true, Stopwatch.GetElapsedTime(start).TotalSeconds);
+            return;
+        }
         if (e.Query is not DnsMessage query) return;
         var response = query.CreateResponseInstance();
+        // Our own OPT, not the query's echoed: version 0, our payload size, the asker's DO bit.
+        if (query.IsEDnsEnabled)
+            response.EDnsOptions = new OptRecord(_responder.UdpSize) { IsDnsSecOk = query.EDnsOptions?.IsDnsSecOk ?? false };
         ushort type = 0;
         if (query.OperationCode != OperationCode.Query)
         {
             response.ReturnCode = ReturnCode.NotImplemented;
+        }
+        else if (query.IsEDnsEnabled && query.EDnsOptions!.Version != 0)
+        {
+            response.ReturnCode = ReturnCode.BadVersion;
         }
         else if (query.Questions.Count != 1)
         {
@@ -77,6 +93,7 @@ internal sealed partial class TcpDnsListener : IDisposable
             response.ReturnCode = answer.Code;
             response.IsAuthoritiveAnswer = answer.Authoritative;
             response.AnswerRecords.AddRange(answer.Answers);
+            if (answer.Shuffled) Random.Shared.Shuffle(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(response.AnswerRecords));
             response.AuthorityRecords.AddRange(answer.Authority);
             response.AdditionalRecords.AddRange(answer.Additional);
         }

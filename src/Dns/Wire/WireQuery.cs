@@ -91,7 +91,10 @@ internal readonly record struct WireQuery(
             if (pos + 11 + rdLength > message.Length) return QueryStatus.FormatError;
             query = query with { Edns = true, UdpSize = udpSize, DnssecOk = dnssecOk };
             if (version != 0) return QueryStatus.BadVersion;
+            pos += 11 + rdLength;
         }
+        // Bytes past what the counts describe are not a query Mesh understands (BIND answers FORMERR too).
+        if (pos != message.Length) return QueryStatus.FormatError;
         return cls == ClassIn ? QueryStatus.Ok : QueryStatus.NotImplemented;
     }
 

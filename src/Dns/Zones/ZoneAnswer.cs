@@ -5,7 +5,7 @@ namespace Mesh.Dns.Zones;
 
 /// <summary>
 /// The answer to one question: a return code and the three record sections. <see cref="Authoritative"/> is false
-/// only for REFUSED (a name outside Mesh's zones). <see cref="Shuffled"/> marks an address set whose order should
+/// for REFUSED (a name outside Mesh's zones) and NOTIMP. <see cref="Shuffled"/> marks an address set whose order should
 /// change from one response to the next.
 /// </summary>
 public sealed record ZoneAnswer(
@@ -19,7 +19,7 @@ public sealed record ZoneAnswer(
 
     public static readonly ZoneAnswer NotImplemented = new(ReturnCode.NotImplemented, [], [], []);
 
-    public bool Authoritative => Code != ReturnCode.Refused;
+    public bool Authoritative => Code is not (ReturnCode.Refused or ReturnCode.NotImplemented);
 
     public bool IsNoData => Code == ReturnCode.NoError && Answers.IsEmpty;
 }

@@ -68,11 +68,11 @@ public sealed class ZoneView
     public ZoneAnswer Answer(DomainName name, RecordType type, string view)
     {
         ArgumentNullException.ThrowIfNull(name);
-        // Zone transfers are not offered: the zone is the registry, which /v1/health and the event log already serve.
-        if (type is RecordType.Axfr or RecordType.Ixfr) return ZoneAnswer.NotImplemented;
         var labels = Array.ConvertAll(name.Labels, l => l.ToLowerInvariant());
         name = new DomainName(labels);
         var zoneName = ZoneNames.Classify(labels, _settings, Environments.Exists, State.Services.ContainsKey);
+        // Zone transfers are not offered: the zone is the registry, which /v1/health and the event log already serve.
+        if (type is RecordType.Axfr or RecordType.Ixfr && zoneName is not ZoneName.Outside) return ZoneAnswer.NotImplemented;
         return zoneName switch
         {
             ZoneName.Outside => ZoneAnswer.Refused,

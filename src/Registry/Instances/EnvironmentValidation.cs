@@ -5,10 +5,10 @@ public static class EnvironmentValidation
 {
     /// <summary>
     /// Labels no environment may take whatever the configuration: the fixed labels of DNS names
-    /// (<c>web.service.mesh</c>, <c>db-1.node.mesh</c>). The test domain's first label is reserved too, but it is
+    /// (<c>web.service.mesh</c>, <c>db-1.node.mesh</c>, <c>0a000001.addr.mesh</c>). The test domain's first label is reserved too, but it is
     /// configured, so the read side checks it (<c>EnvironmentNames</c>).
     /// </summary>
-    public static bool IsAlwaysReserved(string? name) => name is "service" or "node";
+    public static bool IsAlwaysReserved(string? name) => name is "service" or "node" or "addr";
 
     public static IReadOnlyList<string> Validate(string? name, string? fallback)
     {
