@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Net;
+using System.Net.Sockets;
 using Mesh.Dns.Configuration;
 using Mesh.Dns.Observability;
 using Microsoft.Extensions.Hosting;
@@ -49,31 +50,39 @@ internal sealed partial class DnsListeners(
 
     private DnsListenerView Listen(IPAddress address, int port, int? view)
     {
-        UdpDnsListener udp;
-        try
+        // TCP takes the port UDP got, so a configured 0 gives one port for both; when that port is taken on TCP,
+        // another is tried.
+        var attempts = port == 0 ? 20 : 1;
+        for (var attempt = 1; ; attempt++)
         {
-            udp = new UdpDnsListener(new IPEndPoint(address, port), view, options.UdpWorkers, responder, views, limiter, forwarder, metrics, logger);
-        }
-        catch (System.Net.Sockets.SocketException ex)
-        {
-            throw new InvalidOperationException($"DNS cannot listen on udp {address}:{port}: {ex.Message}", ex);
-        }
-        _open.Add(udp);
-        // TCP takes the port UDP got, so a configured 0 gives one port for both.
-        var tcp = new TcpDnsListener(udp.Bound, view, responder, views, forwarder, metrics, logger);
-        try
-        {
+            UdpDnsListener udp;
+            try
+            {
+                udp = new UdpDnsListener(new IPEndPoint(address, port), view, options.UdpWorkers, responder, views, limiter, forwarder, metrics, logger);
+            }
+            catch (SocketException ex)
+            {
+                throw new InvalidOperationException($"DNS cannot listen on udp {address}:{port}: {ex.Message}", ex);
+            }
+            TcpDnsListener tcp;
+            try
+            {
+                tcp = new TcpDnsListener(udp.Bound, view, responder, views, forwarder, metrics, logger);
+            }
+            catch (SocketException ex)
+            {
+                udp.Dispose();
+                if (attempt < attempts) continue;
+                throw new InvalidOperationException($"DNS cannot listen on tcp {udp.Bound}: {ex.Message}", ex);
+            }
+            _open.Add(udp);
+            _open.Add(tcp);
             tcp.Start();
+            udp.Start();
+            var name = view is { } v ? views.Names[v] : null;
+            Log.Listening(logger, udp.Bound.ToString(), name ?? "by client");
+            return new DnsListenerView(udp.Bound, name);
         }
-        catch (Exception ex)
-        {
-            throw new InvalidOperationException($"DNS cannot listen on tcp {udp.Bound}: {ex.Message}", ex);
-        }
-        _open.Add(tcp);
-        udp.Start();
-        var name = view is { } v ? views.Names[v] : null;
-        Log.Listening(logger, udp.Bound.ToString(), name ?? "by client");
-        return new DnsListenerView(udp.Bound, name);
     }
 
     private void Close()

@@ -17,7 +17,8 @@ internal sealed class DnsResponder(DnsZoneFeed zones, DnsViews views, int maxUdp
     public ushort UdpSize { get; } = (ushort)maxUdpSize;
 
     /// <summary>Writes the response to <paramref name="query"/> (read from <paramref name="message"/>) into <paramref name="output"/>; its length and return code.</summary>
-    public (int Length, int Code) Respond(ReadOnlySpan<byte> message, in WireQuery query, QueryStatus status, int view, Span<byte> output)
+    /// <param name="limit">The largest response (TCP: 65535); default: the asker's UDP limit.</param>
+    public (int Length, int Code) Respond(ReadOnlySpan<byte> message, in WireQuery query, QueryStatus status, int view, Span<byte> output, int? limit = null)
     {
         switch (status)
         {
@@ -26,13 +27,13 @@ internal sealed class DnsResponder(DnsZoneFeed zones, DnsViews views, int maxUdp
             case QueryStatus.BadVersion: return (ResponseWriter.Error(output, message, query, (int)ReturnCode.BadVersion, UdpSize), (int)ReturnCode.BadVersion);
         }
 
-        var limit = query.UdpLimit(maxUdpSize);
+        var max = limit ?? query.UdpLimit(maxUdpSize);
         var name = message[WireQuery.HeaderLength..query.NameEnd];
         Span<char> key = stackalloc char[MaxKeyLength];
         key[0] = (char)view;
         key[1] = (char)query.Type;
         key[2] = (char)((query.Edns ? 1 : 0) | (query.DnssecOk ? 2 : 0));
-        key[3] = (char)limit;
+        key[3] = (char)max;
         for (var i = 0; i < name.Length; i++)
         {
             var b = name[i];
@@ -46,7 +47,7 @@ internal sealed class DnsResponder(DnsZoneFeed zones, DnsViews views, int maxUdp
             var lower = new byte[name.Length];
             for (var i = 0; i < lower.Length; i++) lower[i] = (byte)key[4 + i];
             var answer = snapshot.Zone.Answer(new DomainName(ResponseWriter.Labels(lower)), (RecordType)query.Type, views.Names[view]);
-            response = ResponseWriter.Answer(lower, query.Type, answer, query, UdpSize, limit);
+            response = ResponseWriter.Answer(lower, query.Type, answer, query, UdpSize, max);
             snapshot.Add(key, response);
         }
 
@@ -58,6 +59,4 @@ internal sealed class DnsResponder(DnsZoneFeed zones, DnsViews views, int maxUdp
         return (bytes.Length, (int)response.Code);
     }
 
-    /// <summary>The answer for the TCP path, which ARSoft.Tools.Net encodes.</summary>
-    public ZoneAnswer Answer(DomainName name, RecordType type, int view) => zones.Current.Zone.Answer(name, type, views.Names[view]);
 }

@@ -1,132 +1,189 @@
+using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Net;
-using ARSoft.Tools.Net.Dns;
+using System.Net.Sockets;
 using Mesh.Dns.Observability;
+using Mesh.Dns.Wire;
 using Microsoft.Extensions.Logging;
 
 namespace Mesh.Dns.Serving;
 
 /// <summary>
-/// DNS over TCP through ARSoft.Tools.Net's server: the full answer, never truncated (a client retries here after a
-/// truncated UDP response). The answers are the same <see cref="Zones.ZoneView"/> answers as over UDP.
+/// DNS over TCP (RFC 7766): length-prefixed messages, answered in order on each connection, never truncated — a
+/// client retries here after a truncated UDP answer. The answers are the UDP path's (the same responder and cache).
+/// ARSoft.Tools.Net 3.6.1's own TCP server was replaced: its read and keep-alive timeouts did not close idle or
+/// stalled connections, and a message it could not parse left the connection hung; here every wait has a deadline
+/// and the number of connections is bounded.
 /// </summary>
 internal sealed partial class TcpDnsListener : IDisposable
 {
-    private const int ReadWriteTimeoutMilliseconds = 5_000;
-    private const int KeepAliveMilliseconds = 10_000;
+    private const int MaxConnections = 1024;
+    private const int MaxMessage = 65535;
 
-    private readonly DnsServer _server;
+    // A message, once its length has arrived, must arrive whole within this; so must a response be taken.
+    private static readonly TimeSpan MessageTimeout = TimeSpan.FromSeconds(5);
+
+    // How long a connection may wait for its next query (RFC 7766 §6.2.3 suggests seconds, not minutes).
+    private static readonly TimeSpan IdleTimeout = TimeSpan.FromSeconds(10);
+
+    private readonly Socket _listener;
     private readonly int? _view;
     private readonly DnsResponder _responder;
     private readonly DnsViews _views;
     private readonly UpstreamForwarder _forwarder;
     private readonly DnsMetrics _metrics;
     private readonly ILogger _logger;
+    private readonly CancellationTokenSource _stop = new();
+    private int _connections;
 
     public TcpDnsListener(IPEndPoint endpoint, int? view, DnsResponder responder, DnsViews views, UpstreamForwarder forwarder, DnsMetrics metrics, ILogger logger)
     {
-        Bound = endpoint;
+        _listener = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            _listener.Bind(endpoint);
+            _listener.Listen(512);
+        }
+        catch
+        {
+            _listener.Dispose();
+            throw;
+        }
+        Bound = (IPEndPoint)_listener.LocalEndPoint!;
         _view = view;
         _responder = responder;
         _views = views;
         _forwarder = forwarder;
         _metrics = metrics;
         _logger = logger;
-        _server = new DnsServer(new TcpServerTransport(endpoint, ReadWriteTimeoutMilliseconds, KeepAliveMilliseconds));
-        _server.QueryReceived += OnQueryAsync;
-        _server.ExceptionThrown += OnExceptionAsync;
     }
 
     public IPEndPoint Bound { get; }
 
-    public void Start() => _server.Start();
+    public void Start() => _ = AcceptAsync();
 
-    public void Dispose() => _server.Stop();
-
-    private async Task OnQueryAsync(object sender, QueryReceivedEventArgs e)
+    public void Dispose()
     {
-        var start = Stopwatch.GetTimestamp();
-        if (e.Query is ARSoft.Tools.Net.Dns.DynamicUpdate.DnsUpdateMessage update)
+        _stop.Cancel();
+        _listener.Dispose();
+    }
+
+    private async Task AcceptAsync()
+    {
+        while (!_stop.IsCancellationRequested)
         {
-            // ARSoft parses UPDATE (opcode 5) into its own type; Mesh takes no updates, the same NOTIMP as over UDP.
-            var refused = update.CreateResponseInstance();
-            refused.ReturnCode = ReturnCode.NotImplemented;
-            e.Response = refused;
-            _metrics.Answered(0, (int)ReturnCode.NotImplemented, tcp: true, Stopwatch.GetElapsedTime(start).TotalSeconds);
-            return;
-        }
-        if (e.Query is not DnsMessage query) return;
-        var response = query.CreateResponseInstance();
-        // Our own OPT, not the query's echoed: version 0, our payload size, the asker's DO bit.
-        if (query.IsEDnsEnabled)
-            response.EDnsOptions = new OptRecord(_responder.UdpSize) { IsDnsSecOk = query.EDnsOptions?.IsDnsSecOk ?? false };
-        ushort type = 0;
-        if (query.OperationCode != OperationCode.Query)
-        {
-            response.ReturnCode = ReturnCode.NotImplemented;
-        }
-        else if (query.IsEDnsEnabled && query.EDnsOptions!.Version != 0)
-        {
-            response.ReturnCode = ReturnCode.BadVersion;
-        }
-        else if (query.Questions.Count != 1)
-        {
-            response.ReturnCode = ReturnCode.FormatError;
-        }
-        else if (query.Questions[0] is var question && question.RecordClass != RecordClass.INet)
-        {
-            type = (ushort)question.RecordType;
-            response.ReturnCode = ReturnCode.NotImplemented;
-        }
-        else
-        {
-            type = (ushort)question.RecordType;
-            var view = _views.Choose(_view, _views.HasSubnets ? e.RemoteEndpoint.Address : null);
-            var answer = _responder.Answer(question.Name, question.RecordType, view);
-            if (answer.Code == ReturnCode.Refused && _forwarder.Enabled)
+            Socket connection;
+            try
             {
-                response = await ForwardAsync(query).ConfigureAwait(false);
-                e.Response = response;
-                _metrics.Answered(type, (int)response.ReturnCode, tcp: true, Stopwatch.GetElapsedTime(start).TotalSeconds);
+                connection = await _listener.AcceptAsync(_stop.Token).ConfigureAwait(false);
+            }
+            catch (Exception) when (_stop.IsCancellationRequested)
+            {
                 return;
             }
-            response.ReturnCode = answer.Code;
-            response.IsAuthoritiveAnswer = answer.Authoritative;
-            response.AnswerRecords.AddRange(answer.Answers);
-            if (answer.Shuffled) Random.Shared.Shuffle(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(response.AnswerRecords));
-            response.AuthorityRecords.AddRange(answer.Authority);
-            response.AdditionalRecords.AddRange(answer.Additional);
+            catch (SocketException ex)
+            {
+                Log.AcceptFailed(_logger, Bound.Port, ex.SocketErrorCode);
+                continue;
+            }
+            if (Interlocked.Increment(ref _connections) > MaxConnections)
+            {
+                Interlocked.Decrement(ref _connections);
+                connection.Dispose();
+                continue;
+            }
+            _ = ServeAsync(connection);
         }
-        e.Response = response;
-        _metrics.Answered(type, (int)response.ReturnCode, tcp: true, Stopwatch.GetElapsedTime(start).TotalSeconds);
     }
 
-    private async Task<DnsMessage> ForwardAsync(DnsMessage query)
+    private async Task ServeAsync(Socket connection)
     {
-        var response = query.CreateResponseInstance();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMilliseconds(ReadWriteTimeoutMilliseconds));
-        if (await _forwarder.AskAsync(query, timeout.Token).ConfigureAwait(false) is not { } upstream)
+        using var _ = connection;
+        try
         {
-            response.ReturnCode = ReturnCode.ServerFailure;
-            return response;
+            connection.NoDelay = true;
+            var client = (connection.RemoteEndPoint as IPEndPoint)?.Address;
+            var prefix = new byte[2];
+            var message = new byte[MaxMessage];
+            var output = new byte[2 + MaxMessage];
+            while (await ReadAsync(connection, prefix, IdleTimeout).ConfigureAwait(false))
+            {
+                var length = BinaryPrimitives.ReadUInt16BigEndian(prefix);
+                if (length == 0 || !await ReadAsync(connection, message.AsMemory(0, length), MessageTimeout).ConfigureAwait(false)) return;
+                var answer = await AnswerAsync(message.AsMemory(0, length), client, output).ConfigureAwait(false);
+                if (answer.Length == 0) return;
+                using var deadline = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
+                deadline.CancelAfter(MessageTimeout);
+                await connection.SendAsync(answer, SocketFlags.None, deadline.Token).ConfigureAwait(false);
+            }
         }
-        response.ReturnCode = upstream.ReturnCode;
-        response.IsRecursionAllowed = upstream.IsRecursionAllowed;
-        response.AnswerRecords.AddRange(upstream.AnswerRecords);
-        response.AuthorityRecords.AddRange(upstream.AuthorityRecords);
-        response.AdditionalRecords.AddRange(upstream.AdditionalRecords.Where(r => r.RecordType != RecordType.Opt));
-        return response;
+        catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException)
+        {
+            // The client went away, stalled past a deadline, or Mesh is stopping: the connection closes.
+        }
+        catch (Exception ex)
+        {
+            _metrics.Failed.Inc();
+            Log.QueryFailed(_logger, Bound.Port, ex);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _connections);
+        }
     }
 
-    private Task OnExceptionAsync(object sender, ExceptionEventArgs e)
+    /// <summary>The length-prefixed answer to <paramref name="message"/> in <paramref name="output"/>; empty: close the connection.</summary>
+    private async Task<ReadOnlyMemory<byte>> AnswerAsync(ReadOnlyMemory<byte> message, IPAddress? client, byte[] output)
     {
-        Log.TcpFailed(_logger, Bound.Port, e.Exception);
-        return Task.CompletedTask;
+        var start = Stopwatch.GetTimestamp();
+        var status = WireQuery.Read(message.Span, out var query);
+        // Not a query at all (or a response): nothing to answer, and the stream may no longer be framed as the client thinks.
+        if (status == QueryStatus.Drop)
+        {
+            _metrics.Malformed.Inc();
+            return ReadOnlyMemory<byte>.Empty;
+        }
+        var view = _views.Choose(_view, _views.HasSubnets ? client : null);
+        var (length, code) = _responder.Respond(message.Span, query, status, view, output.AsSpan(2), MaxMessage);
+        if (code == (int)ARSoft.Tools.Net.Dns.ReturnCode.Refused && status == QueryStatus.Ok && _forwarder.Enabled)
+        {
+            if (await _forwarder.RelayTcpAsync(message, _stop.Token).ConfigureAwait(false) is { } upstream)
+            {
+                upstream.CopyTo(output.AsSpan(2));
+                (length, code) = (upstream.Length, upstream[3] & 0x0F);
+            }
+            else
+            {
+                code = (int)ARSoft.Tools.Net.Dns.ReturnCode.ServerFailure;
+                length = ResponseWriter.Error(output.AsSpan(2), message.Span, query, code, _responder.UdpSize);
+            }
+        }
+        BinaryPrimitives.WriteUInt16BigEndian(output, (ushort)length);
+        _metrics.Answered(query.Type, code, tcp: true, Stopwatch.GetElapsedTime(start).TotalSeconds);
+        return output.AsMemory(0, 2 + length);
+    }
+
+    /// <summary>Fills <paramref name="buffer"/> within <paramref name="timeout"/>; false when the client closed first.</summary>
+    private async Task<bool> ReadAsync(Socket connection, Memory<byte> buffer, TimeSpan timeout)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
+        deadline.CancelAfter(timeout);
+        var read = 0;
+        while (read < buffer.Length)
+        {
+            var n = await connection.ReceiveAsync(buffer[read..], SocketFlags.None, deadline.Token).ConfigureAwait(false);
+            if (n == 0) return false;
+            read += n;
+        }
+        return true;
     }
 
     private static partial class Log
     {
-        [LoggerMessage(4013, LogLevel.Debug, "DNS TCP connection on port {Port} failed")]
-        public static partial void TcpFailed(ILogger logger, int port, Exception exception);
+        [LoggerMessage(4013, LogLevel.Debug, "DNS TCP accept on port {Port} failed: {Error}")]
+        public static partial void AcceptFailed(ILogger logger, int port, SocketError error);
+
+        [LoggerMessage(4014, LogLevel.Warning, "DNS TCP query on port {Port} could not be answered; its connection was closed")]
+        public static partial void QueryFailed(ILogger logger, int port, Exception exception);
     }
 }

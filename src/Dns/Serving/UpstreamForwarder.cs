@@ -1,15 +1,14 @@
 using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
-using ARSoft.Tools.Net.Dns;
 using Microsoft.Extensions.Logging;
 
 namespace Mesh.Dns.Serving;
 
 /// <summary>
 /// Forwarding of names outside Mesh's zones to <c>Mesh:Dns:Upstreams</c>, tried in order; without upstreams such
-/// names are REFUSED (Mesh is not an open resolver). Over UDP the query's bytes are relayed as they came and the
-/// upstream's answer is relayed back, so every record type passes; over TCP ARSoft.Tools.Net's client asks.
+/// names are REFUSED (Mesh is not an open resolver). The query's bytes are relayed as they came, over the transport
+/// they came on, and the upstream's answer is relayed back, so every record type passes.
 /// When no upstream answers, the asker gets SERVFAIL.
 /// </summary>
 internal sealed partial class UpstreamForwarder(IReadOnlyList<IPEndPoint> upstreams, TimeSpan timeout, ILogger logger)
@@ -48,27 +47,49 @@ internal sealed partial class UpstreamForwarder(IReadOnlyList<IPEndPoint> upstre
         return null;
     }
 
-    /// <summary>Asks the upstreams <paramref name="query"/>'s question over TCP; null when none answered.</summary>
-    public async Task<DnsMessage?> AskAsync(DnsMessage query, CancellationToken ct)
+    /// <summary>Relays <paramref name="query"/> over TCP (a length-prefixed message each way); null when no upstream answered.</summary>
+    public async Task<byte[]?> RelayTcpAsync(ReadOnlyMemory<byte> query, CancellationToken ct)
     {
-        var question = query.Questions[0];
+        var id = BinaryPrimitives.ReadUInt16BigEndian(query.Span);
+        var framed = new byte[2 + query.Length];
+        BinaryPrimitives.WriteUInt16BigEndian(framed, (ushort)query.Length);
+        query.CopyTo(framed.AsMemory(2));
         foreach (var upstream in upstreams)
         {
-            var client = new DnsClient([upstream.Address], [new TcpClientTransport(upstream.Port)], true, (int)timeout.TotalMilliseconds);
+            using var socket = new Socket(upstream.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            deadline.CancelAfter(timeout);
             try
             {
-                var options = new DnsQueryOptions { IsRecursionDesired = query.IsRecursionDesired, IsEDnsEnabled = query.IsEDnsEnabled };
-                if (await client.ResolveAsync(question.Name, question.RecordType, question.RecordClass, options, ct).ConfigureAwait(false) is { } answer)
-                    return answer;
+                await socket.ConnectAsync(upstream, deadline.Token).ConfigureAwait(false);
+                await socket.SendAsync(framed, SocketFlags.None, deadline.Token).ConfigureAwait(false);
+                var prefix = new byte[2];
+                if (await ReadAsync(socket, prefix, deadline.Token).ConfigureAwait(false))
+                {
+                    var answer = new byte[BinaryPrimitives.ReadUInt16BigEndian(prefix)];
+                    if (answer.Length >= 12 && await ReadAsync(socket, answer, deadline.Token).ConfigureAwait(false)
+                        && BinaryPrimitives.ReadUInt16BigEndian(answer) == id && (answer[2] & 0x80) != 0)
+                        return answer;
+                }
+                Log.UpstreamFailed(logger, upstream.ToString(), "tcp", "no answer to this query");
             }
-            catch (Exception ex) when (!ct.IsCancellationRequested)
+            catch (Exception ex) when (ex is OperationCanceledException or SocketException && !ct.IsCancellationRequested)
             {
                 Log.UpstreamFailed(logger, upstream.ToString(), "tcp", ex.Message);
-                continue;
             }
-            Log.UpstreamFailed(logger, upstream.ToString(), "tcp", "no answer");
         }
         return null;
+    }
+
+    private static async Task<bool> ReadAsync(Socket socket, Memory<byte> buffer, CancellationToken ct)
+    {
+        for (var read = 0; read < buffer.Length;)
+        {
+            var n = await socket.ReceiveAsync(buffer[read..], SocketFlags.None, ct).ConfigureAwait(false);
+            if (n == 0) return false;
+            read += n;
+        }
+        return true;
     }
 
     private static partial class Log

@@ -61,7 +61,15 @@ internal sealed class DnsHarness : IAsyncDisposable
         services.AddSingleton(Prometheus.Metrics.NewCustomRegistry());
         services.AddMeshDns(configuration);
         var harness = new DnsHarness(services.BuildServiceProvider(validateScopes: true));
-        foreach (var hosted in harness._hosted) await hosted.StartAsync(TestContext.Current.CancellationToken);
+        try
+        {
+            foreach (var hosted in harness._hosted) await hosted.StartAsync(TestContext.Current.CancellationToken);
+        }
+        catch
+        {
+            await harness.DisposeAsync();
+            throw;
+        }
         return harness;
     }
 
