@@ -59,7 +59,7 @@ public sealed class DnsOptions : IValidatableOptions
     /// <summary><c>Mesh:Dns:UdpWorkers</c>: threads receiving on each UDP socket; default one per core.</summary>
     public int UdpWorkers { get; set; } = Math.Min(Environment.ProcessorCount, 64);
 
-    /// <summary><c>Mesh:Api:Url</c>'s sibling <c>Mesh:Gateway:Url</c> (copied in): the default gateway address.</summary>
+    /// <summary><c>Mesh:Gateway:Url</c> (copied in by AddMeshDns): where the default gateway address comes from.</summary>
     public string? GatewayUrl { get; set; }
 
     public IReadOnlyList<string> Validate()
