@@ -19,6 +19,7 @@ public static class ProjectionsServiceCollectionExtensions
         services.AddSingleton<Mesh.Registry.Instances.IInstanceView, RegistryInstanceView>();
         services.AddSingleton<SnapshotStore>();
         services.AddSingleton<RegistryProjector>();
+        services.AddSingleton<History.RegistryHistory>();
         services.AddHostedService(sp => sp.GetRequiredService<RegistryProjector>());
         return services;
     }

@@ -29,6 +29,7 @@ public static class RegistryServiceCollectionExtensions
         services.AddSingleton<IEventStore>(sp => sp.GetRequiredService<SqliteEventStore>());
         services.AddSingleton<IEventReader>(sp => sp.GetRequiredService<IEventStore>());
         services.AddSingleton<IEventWriter>(sp => sp.GetRequiredService<IEventStore>());
+        services.AddSingleton<ISnapshotArchive>(sp => sp.GetRequiredService<SqliteEventStore>());
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<InstanceRegistry>();
         services.AddSingleton<IObservationHandler>(sp => sp.GetRequiredService<InstanceRegistry>());

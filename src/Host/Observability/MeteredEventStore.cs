@@ -37,4 +37,6 @@ internal sealed class MeteredEventStore(IEventStore inner, MeshMetrics metrics) 
         inner.SubscribeAllAsync(fromPosition, ct);
 
     public Task<long> ReadHeadPositionAsync(CancellationToken ct = default) => inner.ReadHeadPositionAsync(ct);
+
+    public Task<long> ReadPositionAtAsync(DateTimeOffset time, CancellationToken ct = default) => inner.ReadPositionAtAsync(time, ct);
 }

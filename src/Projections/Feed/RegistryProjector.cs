@@ -11,14 +11,17 @@ namespace Mesh.Projections.Feed;
 /// Folds $all into <see cref="RegistryState"/> and publishes each new state on the <see cref="RegistryFeed"/>.
 /// On start it loads the snapshot and catches up to the store's head before anything else starts, so no reader
 /// ever sees a half-replayed registry; then it follows the log live and writes a snapshot every N events and
-/// on stop.
+/// on stop. With an <see cref="ISnapshotArchive"/>, it also archives the state at every multiple of N in the store
+/// (catching up archives the boundaries the archive lacks), so the registry at any position can be rebuilt from the
+/// nearest one.
 /// </summary>
 public sealed partial class RegistryProjector(
     IEventReader store,
     RegistryFeed feed,
     SnapshotStore snapshots,
     IOptions<SnapshotOptions> options,
-    ILogger<RegistryProjector> logger) : IHostedService, IAsyncDisposable
+    ILogger<RegistryProjector> logger,
+    ISnapshotArchive? archive = null) : IHostedService, IAsyncDisposable
 {
     private readonly CancellationTokenSource _stopping = new();
     private Task _live = Task.CompletedTask;
@@ -36,7 +39,7 @@ public sealed partial class RegistryProjector(
         }
         var from = state.Position;
         _snapshotPosition = state.Position;
-        state = await RegistryProjection.FoldAsync(store.ReadAllAsync(state.Position + 1, int.MaxValue, ct), state, ct).ConfigureAwait(false);
+        state = await CatchUpAsync(state, ct).ConfigureAwait(false);
         feed.Publish(state);
         Log.CaughtUp(logger, from, state.Position);
         _live = Task.Run(() => FollowAsync(state, _stopping.Token), CancellationToken.None);
@@ -51,6 +54,22 @@ public sealed partial class RegistryProjector(
             await snapshots.SaveAsync(feed.Current, ct).ConfigureAwait(false);
     }
 
+    // Folds to the head; with an archive, in segments ending at the multiples of N, archiving those it lacks.
+    private async Task<RegistryState> CatchUpAsync(RegistryState state, CancellationToken ct)
+    {
+        if (archive is null) return await RegistryProjection.FoldAsync(store.ReadAllAsync(state.Position + 1, int.MaxValue, ct), state, ct).ConfigureAwait(false);
+        var every = options.Value.SnapshotEvery;
+        var archived = (await archive.ReadSnapshotAsync(long.MaxValue, ct).ConfigureAwait(false))?.Position ?? 0;
+        while (true)
+        {
+            var boundary = (state.Position / every + 1) * every;
+            var before = state.Position;
+            state = await RegistryProjection.FoldAsync(store.ReadAllAsync(state.Position + 1, (int)(boundary - state.Position), ct), state, ct).ConfigureAwait(false);
+            if (state.Position == boundary && boundary > archived) await archive.SaveSnapshotAsync(boundary, SnapshotCodec.Encode(state), ct).ConfigureAwait(false);
+            if (state.Position < boundary || state.Position == before) return state;
+        }
+    }
+
     private async Task FollowAsync(RegistryState state, CancellationToken ct)
     {
         while (!ct.IsCancellationRequested)
@@ -61,6 +80,7 @@ public sealed partial class RegistryProjector(
                 {
                     state = RegistryProjection.Apply(state, e);
                     feed.Publish(state);
+                    if (archive is not null && state.Position % options.Value.SnapshotEvery == 0) Archive(state, ct);
                     if (state.Position - _snapshotPosition >= options.Value.SnapshotEvery)
                     {
                         await snapshots.SaveAsync(state, ct).ConfigureAwait(false);
@@ -82,6 +102,19 @@ public sealed partial class RegistryProjector(
         }
     }
 
+    // Encoding a large registry takes tens of milliseconds: off the follow loop (the state is immutable).
+    private void Archive(RegistryState state, CancellationToken ct) => _ = Task.Run(async () =>
+    {
+        try
+        {
+            await archive!.SaveSnapshotAsync(state.Position, SnapshotCodec.Encode(state), ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (!ct.IsCancellationRequested)
+        {
+            Log.ArchiveFailed(logger, state.Position, ex);
+        }
+    }, CancellationToken.None);
+
     public async ValueTask DisposeAsync()
     {
         await _stopping.CancelAsync().ConfigureAwait(false);
@@ -96,6 +129,9 @@ public sealed partial class RegistryProjector(
 
         [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Snapshot at position {Snapshot} is ahead of the store head {Head}; replaying from zero")]
         public static partial void SnapshotAhead(ILogger logger, long snapshot, long head);
+
+        [LoggerMessage(EventId = 2004, Level = LogLevel.Warning, Message = "The snapshot at position {Position} could not be archived; the state at positions after it is rebuilt from an earlier one")]
+        public static partial void ArchiveFailed(ILogger logger, long position, Exception exception);
 
         [LoggerMessage(EventId = 2003, Level = LogLevel.Error, Message = "Following the log failed at position {Position}; retrying")]
         public static partial void FollowFailed(ILogger logger, long position, Exception exception);

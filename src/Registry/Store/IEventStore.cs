@@ -27,6 +27,9 @@ public interface IEventReader
 
     /// <summary>The position of the last event in the log (0 when empty).</summary>
     Task<long> ReadHeadPositionAsync(CancellationToken ct = default);
+
+    /// <summary>The position of the last event recorded at or before <paramref name="time"/> (the store's own clock); 0 when none was.</summary>
+    Task<long> ReadPositionAtAsync(DateTimeOffset time, CancellationToken ct = default);
 }
 
 /// <summary>The event store: one global order plus per-stream versions.</summary>

@@ -316,6 +316,40 @@ public abstract class EventStoreContract : IAsyncLifetime
         Assert.Single(await store.ReadAllAsync(1, 1, Ct).ToListAsync(Ct));
     }
 
+    [Fact]
+    public async Task PositionAt_NamesTheLastEventRecordedAtOrBeforeTheTime()
+    {
+        var store = await CreateStoreAsync();
+        Assert.Equal(0, await store.ReadPositionAtAsync(DateTimeOffset.UtcNow, Ct));
+        await store.AppendAsync(Stream("a"), ExpectedVersion.Any, [Health("a", "one")], Ct);
+        await store.AppendAsync(Stream("a"), ExpectedVersion.Any, [Health("a", "two")], Ct);
+        var events = await ReadStream(store, Stream("a"));
+
+        Assert.Equal(0, await store.ReadPositionAtAsync(events[0].RecordedAt.AddTicks(-1), Ct));
+        Assert.Equal(events[1].RecordedAt == events[0].RecordedAt ? 2 : 1, await store.ReadPositionAtAsync(events[0].RecordedAt, Ct));
+        Assert.Equal(2, await store.ReadPositionAtAsync(events[1].RecordedAt, Ct));
+        Assert.Equal(2, await store.ReadPositionAtAsync(DateTimeOffset.MaxValue, Ct));
+    }
+
+    [Fact]
+    public async Task Snapshots_TheNearestAtOrBeforeAPositionIsRead_AndTheFirstSavedAtAPositionIsKept()
+    {
+        if (await CreateStoreAsync() is not ISnapshotArchive archive) return;
+
+        Assert.Null(await archive.ReadSnapshotAsync(100, Ct));
+        await archive.SaveSnapshotAsync(10, [1], Ct);
+        await archive.SaveSnapshotAsync(20, [2], Ct);
+        await archive.SaveSnapshotAsync(20, [3], Ct);
+
+        Assert.Null(await archive.ReadSnapshotAsync(9, Ct));
+        Assert.Equal("10:01", await Read(archive, 19));
+        Assert.Equal("20:02", await Read(archive, 20));
+        Assert.Equal("20:02", await Read(archive, long.MaxValue));
+
+        static async Task<string> Read(ISnapshotArchive archive, long position) =>
+            await archive.ReadSnapshotAsync(position, Ct) is { } s ? $"{s.Position}:{Convert.ToHexString(s.State)}" : "none";
+    }
+
     // ---- reopen ------------------------------------------------------------------------------------------------
 
     [Fact]

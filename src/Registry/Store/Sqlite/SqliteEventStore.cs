@@ -13,7 +13,7 @@ namespace Mesh.Registry.Store.Sqlite;
 /// by that one writer, so $all is gap-free, and the head moves only after commit, so readers never see a gap.
 /// A lock file keeps a second process off the same database.
 /// </summary>
-public sealed partial class SqliteEventStore : IEventStore, IAsyncDisposable
+public sealed partial class SqliteEventStore : IEventStore, ISnapshotArchive, IAsyncDisposable
 {
     private const int ReadPage = 4_096;
     private const int ReadAhead = 2;
@@ -63,6 +63,11 @@ public sealed partial class SqliteEventStore : IEventStore, IAsyncDisposable
                     recorded_at INTEGER NOT NULL,
                     UNIQUE (stream, version)
                 );
+                CREATE INDEX IF NOT EXISTS events_recorded_at ON events (recorded_at);
+                CREATE TABLE IF NOT EXISTS snapshots (
+                    position INTEGER PRIMARY KEY,
+                    state    BLOB    NOT NULL
+                );
                 """);
             _head = Scalar(_writer, "SELECT COALESCE(MAX(position), 0) FROM events");
             _versionOf = _writer.CreateCommand();
@@ -106,6 +111,38 @@ public sealed partial class SqliteEventStore : IEventStore, IAsyncDisposable
     }
 
     public Task<long> ReadHeadPositionAsync(CancellationToken ct = default) => Task.FromResult(Volatile.Read(ref _head));
+
+    // Recorded times grow with positions (a batch shares one; only a clock stepped back breaks that), so the index
+    // answers with one seek.
+    public Task<long> ReadPositionAtAsync(DateTimeOffset time, CancellationToken ct = default) => Task.Run(() =>
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT position FROM events WHERE recorded_at <= $t ORDER BY recorded_at DESC, position DESC LIMIT 1";
+        command.Parameters.AddWithValue("$t", time.UtcTicks);
+        return command.ExecuteScalar() is long position ? position : 0L;
+    }, ct);
+
+    public Task SaveSnapshotAsync(long position, byte[] state, CancellationToken ct = default) => Task.Run(() =>
+    {
+        // A connection of its own: snapshots are rare and large, and must not queue behind (or hold up) appends.
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "INSERT OR IGNORE INTO snapshots (position, state) VALUES ($p, $s)";
+        command.Parameters.AddWithValue("$p", position);
+        command.Parameters.AddWithValue("$s", state);
+        command.ExecuteNonQuery();
+    }, ct);
+
+    public Task<ArchivedSnapshot?> ReadSnapshotAsync(long position, CancellationToken ct = default) => Task.Run(() =>
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT position, state FROM snapshots WHERE position <= $p ORDER BY position DESC LIMIT 1";
+        command.Parameters.AddWithValue("$p", position);
+        using var reader = command.ExecuteReader();
+        return reader.Read() ? new ArchivedSnapshot(reader.GetInt64(0), (byte[])reader.GetValue(1)) : null;
+    }, ct);
 
     public async IAsyncEnumerable<RecordedEvent> ReadStreamAsync(StreamName stream, long fromVersion = 0, [EnumeratorCancellation] CancellationToken ct = default)
     {
