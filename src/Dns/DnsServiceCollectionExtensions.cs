@@ -46,6 +46,7 @@ public static class DnsServiceCollectionExtensions
         services.AddSingleton(sp => new RateLimiter(options.RateLimit));
         services.AddSingleton(sp => new UpstreamForwarder(options.UpstreamEndPoints(), options.UpstreamTimeout, sp.GetRequiredService<ILogger<UpstreamForwarder>>()));
         services.AddSingleton(sp => new DnsResponder(sp.GetRequiredService<DnsZoneFeed>(), sp.GetRequiredService<DnsViews>(), options.MaxUdpSize));
+        services.AddSingleton(sp => new DnsAnswers(sp.GetRequiredService<DnsZoneFeed>()));
         services.AddSingleton(sp => new DnsStatus(sp.GetRequiredService<DnsZoneFeed>(), sp.GetRequiredService<DnsEndpoints>(), sp.GetRequiredService<DnsViews>()));
         services.AddHostedService(sp => sp.GetRequiredService<DnsZoneFeed>());
         services.AddHostedService(sp => new DnsListeners(options, sp.GetRequiredService<DnsResponder>(), sp.GetRequiredService<DnsViews>(),

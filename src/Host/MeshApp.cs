@@ -72,6 +72,7 @@ public static class MeshApp
         app.UseMeshObservability();
         app.MapMeshStatus();
         app.MapMeshEnvironments();
+        app.MapMeshHistory();
         app.MapConsulApi();
         return app;
     }
