@@ -11,7 +11,7 @@ namespace Mesh.Bench;
 internal static class BenchProgram
 {
     /// <summary>
-    /// <c>append</c>, <c>replay</c>, <c>wake</c>, <c>docker</c>, <c>gateway</c>, <c>routes</c>, <c>dns-zone</c> and <c>nginx</c> are plain Stopwatch runs (see bench/README.md);
+    /// <c>append</c>, <c>replay</c>, <c>wake</c>, <c>docker</c>, <c>gateway</c>, <c>routes</c>, <c>dns-zone</c>, <c>state-at</c> and <c>nginx</c> are plain Stopwatch runs (see bench/README.md);
     /// anything else goes to BenchmarkDotNet.
     /// </summary>
     public static async Task Main(string[] args)
@@ -46,6 +46,15 @@ internal static class BenchProgram
                     services: int.Parse(Option(args, "--services", "1000")),
                     environments: int.Parse(Option(args, "--environments", "10")),
                     runs: int.Parse(Option(args, "--runs", "20")));
+                break;
+            case "state-at":
+                await Projections.StateAtTime.RunAsync(
+                    events: int.Parse(Option(args, "--events", "1000000")),
+                    instances: int.Parse(Option(args, "--instances", "10000")),
+                    services: int.Parse(Option(args, "--services", "1000")),
+                    every: int.Parse(Option(args, "--every", "10000")),
+                    queries: int.Parse(Option(args, "--queries", "50")),
+                    path: OptionOrNull(args, "--db"));
                 break;
             case "dns-zone":
                 await Dns.ZoneBuildTime.RunAsync(

@@ -41,7 +41,7 @@ internal static class ReplayThroughput
         }
     }
 
-    private static async Task EnsureBuiltAsync(string path, int events, int instances, int services)
+    internal static async Task EnsureBuiltAsync(string path, int events, int instances, int services)
     {
         if (File.Exists(path))
         {

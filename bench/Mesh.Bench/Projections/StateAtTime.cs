@@ -1,0 +1,79 @@
+using System.Diagnostics;
+using Mesh.Bench.Workloads;
+using Mesh.Projections.Feed;
+using Mesh.Projections.History;
+using Mesh.Projections.Snapshots;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace Mesh.Bench.Projections;
+
+/// <summary>
+/// Forensics: the registry at a random point of a store of <c>events</c> events (the replay benchmark's store), from
+/// the nearest archived snapshot plus the events after it. First the projector catches up once, archiving a snapshot
+/// every <c>every</c> events (timed: what the first start after an upgrade costs); then <c>queries</c> random
+/// positions, the worst case (just before a snapshot), and random times.
+/// </summary>
+internal static class StateAtTime
+{
+    public static async Task RunAsync(int events, int instances, int services, int every, int queries, string? path)
+    {
+        path ??= Path.Combine(Path.GetTempPath(), "mesh-bench", $"replay-{events}-{instances}-{services}.db");
+        await ReplayThroughput.EnsureBuiltAsync(path, events, instances, services);
+        var copy = Path.Combine(BenchStore.FreshDirectory("state-at"), "mesh.db");
+        File.Copy(path, copy);
+        await using var store = BenchStore.Open(copy);
+
+        var options = Options.Create(new SnapshotOptions { Directory = Path.GetDirectoryName(copy)!, SnapshotEvery = every });
+        var watch = Stopwatch.StartNew();
+        var projector = new RegistryProjector(store, new RegistryFeed(), new SnapshotStore(options), options, NullLogger<RegistryProjector>.Instance, store);
+        await projector.StartAsync(CancellationToken.None);
+        await projector.StopAsync(CancellationToken.None);
+        await projector.DisposeAsync();
+        var archived = await store.ReadSnapshotAsync(long.MaxValue);
+        Console.WriteLine($"state at T: {events:N0} events, {instances:N0} instances, {services:N0} services; snapshot every {every:N0} events");
+        Console.WriteLine($"catch-up with archiving: {watch.Elapsed.TotalSeconds:N1} s; archive: {events / every} snapshots, the last {archived?.State.Length / 1024:N0} KiB");
+
+        var gunzip = await TimeAsync(10, () =>
+        {
+            using var z = new System.IO.Compression.GZipStream(new MemoryStream(archived!.State), System.IO.Compression.CompressionMode.Decompress);
+            var m = new MemoryStream();
+            z.CopyTo(m);
+            return Task.FromResult(m.Length);
+        });
+        Console.WriteLine(Common.Percentiles.Describe("gunzip one snapshot (ms)", gunzip));
+        var decode = await TimeAsync(10, () => Task.FromResult(SnapshotCodec.Decode(archived!.State)));
+        Console.WriteLine(Common.Percentiles.Describe("decode one snapshot (ms)", decode));
+        var fold = await TimeAsync(10, () => Mesh.Projections.State.RegistryProjection.FoldAsync(store.ReadAllAsync(events - every + 1, every - 1)));
+        Console.WriteLine(Common.Percentiles.Describe($"read + fold {every - 1:N0} events (ms)", fold));
+        var history = new RegistryHistory(store, store);
+        var rng = new Random(42);
+        await history.StateAtAsync(events / 2); // warm-up
+        var random = await TimeAsync(queries, () => history.StateAtAsync(rng.NextInt64(1, events + 1)));
+        var worst = await TimeAsync(Math.Max(5, queries / 5), () => history.StateAtAsync(rng.Next(1, events / every) * (long)every - 1));
+        var first = await ReadTimeAsync(store, 1);
+        var last = await ReadTimeAsync(store, events);
+        var times = await TimeAsync(queries, () => history.StateAtAsync(first + (last - first) * rng.NextDouble()));
+        Console.WriteLine(Common.Percentiles.Describe("random position (ms)", random));
+        Console.WriteLine(Common.Percentiles.Describe("just before a snapshot (ms)", worst));
+        Console.WriteLine(Common.Percentiles.Describe("random time (ms)", times));
+    }
+
+    private static async Task<List<double>> TimeAsync<T>(int count, Func<Task<T>> query)
+    {
+        var results = new List<double>(count);
+        for (var i = 0; i < count; i++)
+        {
+            var started = Stopwatch.GetTimestamp();
+            await query();
+            results.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        }
+        return results;
+    }
+
+    private static async Task<DateTimeOffset> ReadTimeAsync(Mesh.Registry.Store.IEventReader store, long position)
+    {
+        await foreach (var e in store.ReadAllAsync(position, 1)) return e.RecordedAt;
+        throw new InvalidOperationException($"no event at {position}");
+    }
+}
