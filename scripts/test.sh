@@ -10,7 +10,9 @@ set -uo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT=$(pwd)
-RESULTS_DIR=${TEST_RESULTS_DIR:-$ROOT/TestResults}
+RESULTS_DIR=$(realpath -m "${TEST_RESULTS_DIR:-$ROOT/TestResults}")
+# Tests keep artefacts beside the TRX files (tests/EndToEnd/UiTests: screenshots in $TEST_RESULTS_DIR/ui-screenshots).
+export TEST_RESULTS_DIR=$RESULTS_DIR
 CONFIGURATION=${CONFIGURATION:-Debug}
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
@@ -26,6 +28,7 @@ APT_PACKAGES=(
   busybox-static   # a static busybox, imported as the tests' container image (httpd, sh, sleep)
   nginx-light      # nginx: tests/Nginx start their own nginx master per test (-p <tempdir>) and render into it
   bind9-dnsutils   # dig: tests/EndToEnd/DnsTests ask the real mesh process's DNS server with it
+  chromium         # headless Chromium: tests/EndToEnd/UiTests drive the web UI in it through Playwright (no browser download)
 )
 
 # shellcheck source=scripts/lib/install-packages.sh

@@ -2,6 +2,7 @@ using Mesh.Host.Api.Consul;
 using Mesh.Host.Api.Mesh;
 using Mesh.Host.Configuration;
 using Mesh.Host.Observability;
+using Mesh.Host.Ui;
 using Mesh.Dns;
 using Mesh.Gateway;
 using Mesh.Nginx;
@@ -73,6 +74,7 @@ public static class MeshApp
         app.MapMeshStatus();
         app.MapMeshEnvironments();
         app.MapMeshHistory();
+        app.MapMeshUi();
         app.MapConsulApi();
         return app;
     }

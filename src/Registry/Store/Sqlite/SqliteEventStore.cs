@@ -11,7 +11,8 @@ namespace Mesh.Registry.Store.Sqlite;
 /// The embedded event store. One writer task takes every pending append and commits them together in one
 /// transaction (synchronous=FULL, so a returned append survives kill -9 and power loss); positions are assigned
 /// by that one writer, so $all is gap-free, and the head moves only after commit, so readers never see a gap.
-/// A lock file keeps a second process off the same database.
+/// A lock file keeps a second process off the same database; tools that only read it (the CLI's <c>--data</c>) open it
+/// with <see cref="SqliteEventReader"/>, which takes no lock.
 /// </summary>
 public sealed partial class SqliteEventStore : IEventStore, ISnapshotArchive, IAsyncDisposable
 {
@@ -69,7 +70,7 @@ public sealed partial class SqliteEventStore : IEventStore, ISnapshotArchive, IA
                     state    BLOB    NOT NULL
                 );
                 """);
-            _head = Scalar(_writer, "SELECT COALESCE(MAX(position), 0) FROM events");
+            _head = SqliteReads.Head(_writer);
             _versionOf = _writer.CreateCommand();
             _versionOf.CommandText = "SELECT COALESCE(MAX(version), -1) FROM events WHERE stream = $s";
             _versionOf.Parameters.Add("$s", SqliteType.Text);
@@ -112,15 +113,10 @@ public sealed partial class SqliteEventStore : IEventStore, ISnapshotArchive, IA
 
     public Task<long> ReadHeadPositionAsync(CancellationToken ct = default) => Task.FromResult(Volatile.Read(ref _head));
 
-    // Recorded times grow with positions (a batch shares one; only a clock stepped back breaks that), so the index
-    // answers with one seek.
     public Task<long> ReadPositionAtAsync(DateTimeOffset time, CancellationToken ct = default) => Task.Run(() =>
     {
         using var connection = Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT position FROM events WHERE recorded_at <= $t ORDER BY recorded_at DESC, position DESC LIMIT 1";
-        command.Parameters.AddWithValue("$t", time.UtcTicks);
-        return command.ExecuteScalar() is long position ? position : 0L;
+        return SqliteReads.PositionAt(connection, time);
     }, ct);
 
     public Task SaveSnapshotAsync(long position, byte[] state, CancellationToken ct = default) => Task.Run(() =>
@@ -137,22 +133,15 @@ public sealed partial class SqliteEventStore : IEventStore, ISnapshotArchive, IA
     public Task<ArchivedSnapshot?> ReadSnapshotAsync(long position, CancellationToken ct = default) => Task.Run(() =>
     {
         using var connection = Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT position, state FROM snapshots WHERE position <= $p ORDER BY position DESC LIMIT 1";
-        command.Parameters.AddWithValue("$p", position);
-        using var reader = command.ExecuteReader();
-        return reader.Read() ? new ArchivedSnapshot(reader.GetInt64(0), (byte[])reader.GetValue(1)) : null;
+        return SqliteReads.Snapshot(connection, position);
     }, ct);
 
     public async IAsyncEnumerable<RecordedEvent> ReadStreamAsync(StreamName stream, long fromVersion = 0, [EnumeratorCancellation] CancellationToken ct = default)
     {
         await using var connection = Open();
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT position, stream, version, type, data, metadata, recorded_at FROM events WHERE stream = $s AND version >= $v ORDER BY version";
-        command.Parameters.AddWithValue("$s", stream.Value);
-        command.Parameters.AddWithValue("$v", fromVersion);
+        await using var command = SqliteReads.StreamCommand(connection, stream, fromVersion);
         await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
-        while (await reader.ReadAsync(ct).ConfigureAwait(false)) yield return ReadRow(reader);
+        while (await reader.ReadAsync(ct).ConfigureAwait(false)) yield return SqliteReads.ReadRow(reader);
     }
 
     public async IAsyncEnumerable<RecordedEvent> ReadAllAsync(long fromPosition = 1, int maxCount = int.MaxValue, [EnumeratorCancellation] CancellationToken ct = default)
@@ -202,40 +191,8 @@ public sealed partial class SqliteEventStore : IEventStore, ISnapshotArchive, IA
     private Task<List<RecordedEvent>> ReadPageAsync(long from, long until, int limit, CancellationToken ct) => Task.Run(() =>
     {
         using var connection = Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT position, stream, version, type, data, metadata, recorded_at FROM events WHERE position >= $from AND position <= $until ORDER BY position LIMIT $limit";
-        command.Parameters.AddWithValue("$from", from);
-        command.Parameters.AddWithValue("$until", until);
-        command.Parameters.AddWithValue("$limit", limit);
-        using var reader = command.ExecuteReader();
-        var page = new List<RecordedEvent>(Math.Min(limit, ReadPage));
-        while (reader.Read())
-        {
-            ct.ThrowIfCancellationRequested();
-            page.Add(ReadRow(reader));
-        }
-        return page;
+        return SqliteReads.ReadPage(connection, from, until, limit, ct);
     }, ct);
-
-    private static RecordedEvent ReadRow(SqliteDataReader r)
-    {
-        var position = r.GetInt64(0);
-        var stream = r.GetString(1);
-        var type = r.GetString(3);
-        try
-        {
-            var data = (byte[])r.GetValue(4);
-            var metadata = r.IsDBNull(5) ? EventMetadata.Empty : EventSerializer.DeserializeMetadata((byte[])r.GetValue(5));
-            return new RecordedEvent(position, new StreamName(stream), r.GetInt64(2), type,
-                EventSerializer.Deserialize(type, data), metadata, new DateTimeOffset(r.GetInt64(6), TimeSpan.Zero));
-        }
-        catch (Exception ex) when (ex is InvalidDataException or System.Text.Json.JsonException)
-        {
-            // Name the event: an operator must be able to find the row that stops every reader.
-            throw new InvalidDataException(
-                $"The event at position {position} in stream '{stream}' (type '{type}') cannot be read: {ex.Message}", ex);
-        }
-    }
 
     private async Task WriteLoopAsync()
     {
@@ -333,13 +290,6 @@ public sealed partial class SqliteEventStore : IEventStore, ISnapshotArchive, IA
         using var command = connection.CreateCommand();
         command.CommandText = sql;
         command.ExecuteNonQuery();
-    }
-
-    private static long Scalar(SqliteConnection connection, string sql)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        return (long)command.ExecuteScalar()!;
     }
 
     public async ValueTask DisposeAsync()
