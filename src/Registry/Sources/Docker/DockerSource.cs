@@ -205,6 +205,20 @@ internal sealed partial class DockerSource : BackgroundService
         }
     }
 
+    // dockerd emits "oom" from a cgroup notification that can come after "die" on a loaded host; a SIGKILL exit (137)
+    // is then checked against the container's own record.
+    private static async Task<bool> OomKilledAsync(IDockerClient client, string id, CancellationToken ct)
+    {
+        try
+        {
+            return (await client.Containers.InspectContainerAsync(id, ct).ConfigureAwait(false)).State?.OOMKilled == true;
+        }
+        catch (global::Docker.DotNet.DockerContainerNotFoundException)
+        {
+            return false;
+        }
+    }
+
     private async Task HandleAsync(IDockerClient client, ContainerEvent e, CancellationToken ct)
     {
         var id = e.ContainerId;
@@ -219,7 +233,9 @@ internal sealed partial class DockerSource : BackgroundService
                 await _sync.SyncAsync(client, id, e.Metadata, evenIfExited: false, ct).ConfigureAwait(false);
                 break;
             case ContainerEventKind.Die:
-                var reason = _oomKilled.Remove(id) ? "oom" : $"exit {e.ExitCode ?? "unknown"}";
+                var reason = _oomKilled.Remove(id) || (e.ExitCode == "137" && await OomKilledAsync(client, id, ct).ConfigureAwait(false))
+                    ? "oom"
+                    : $"exit {e.ExitCode ?? "unknown"}";
                 await _sync.GoneAsync(id, reason, e.Metadata, ct).ConfigureAwait(false);
                 break;
             case ContainerEventKind.Stop:
