@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Mesh.Host.Api.Mesh;
 using Mesh.Projections.History;
 using Mesh.Registry.Store.Sqlite;
 
@@ -300,23 +301,29 @@ internal sealed class DataTarget : ForensicsTarget
         }
     }
 
+    private async Task<ForensicsJson.Point> PointAsync(string? text, CancellationToken ct)
+    {
+        string? problem = null;
+        return await ForensicsJson.ResolveAsync(text, Store, DateTimeOffset.UtcNow, e => problem = e, ct) ?? throw CliException.Usage(problem!);
+    }
+
     public override async Task<JsonElement> StateAsync(string? at, CancellationToken ct)
     {
-        var point = await ForensicsJson.ResolveAsync(at, Store, ct);
+        var point = await PointAsync(at, ct);
         return ForensicsJson.State(point, await History.StateAtAsync(point.Position, ct));
     }
 
     public override async Task<JsonElement> DiffAsync(string from, string? to, CancellationToken ct)
     {
-        var start = await ForensicsJson.ResolveAsync(from, Store, ct);
-        var end = await ForensicsJson.ResolveAsync(to, Store, ct);
+        var start = await PointAsync(from, ct);
+        var end = await PointAsync(to, ct);
         var diff = RegistryDiff.Between(await History.StateAtAsync(start.Position, ct), await History.StateAtAsync(end.Position, ct));
         return ForensicsJson.Diff(start, end, diff);
     }
 
     public override async Task<JsonElement> TimelineAsync(string name, string? to, CancellationToken ct)
     {
-        var end = await ForensicsJson.ResolveAsync(to, Store, ct);
+        var end = await PointAsync(to, ct);
         var timeline = await Timeline.OfAsync(Store.ReadAllAsync(1, (int)Math.Min(end.Position, int.MaxValue), ct), name, null, ct);
         return timeline.Entries.IsEmpty
             ? throw CliException.NotFound($"no service or instance '{name}' in the log up to position {end.Position}")
@@ -346,7 +353,7 @@ internal sealed class DataTarget : ForensicsTarget
     // Which service an instance's event belongs to: the registry just before, then every registration seen.
     private async Task<(long Start, HashSet<string>? Types, Dictionary<string, string> Services)> StartAsync(EventQuery query, CancellationToken ct)
     {
-        var start = await ForensicsJson.ResolveAsync(string.IsNullOrWhiteSpace(query.Since) ? "0" : query.Since, Store, ct);
+        var start = await PointAsync(string.IsNullOrWhiteSpace(query.Since) ? "0" : query.Since, ct);
         var types = string.IsNullOrWhiteSpace(query.Type)
             ? null
             : query.Type.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.OrdinalIgnoreCase);

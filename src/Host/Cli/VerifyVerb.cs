@@ -1,3 +1,4 @@
+using Mesh.Host.Api.Mesh;
 using System.CommandLine;
 using System.Text;
 using System.Text.Json;

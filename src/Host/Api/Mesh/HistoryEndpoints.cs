@@ -43,18 +43,7 @@ internal static class HistoryEndpoints
     private static async Task<IResult> StateAsync(string? at, IEventReader store, RegistryHistory history, TimeProvider clock, CancellationToken ct)
     {
         if (await ResolveAsync(at, "at", store, clock, ct) is not { } point) return Bad("at", at, clock);
-        var state = await history.StateAtAsync(point.Position, ct);
-        return Results.Json(new
-        {
-            At = point,
-            Instances = state.Instances.Values.Where(i => i.Registration is not null).Select(InstanceDto.Of),
-            Environments = EnvironmentView.Of(state).Environments.Values.Select(e => new { e.Name, e.Fallback, e.Defined, e.InstanceCount }),
-            Routes = RouteTable.Of(state, RouteTableOptions.Default).Routes.Select(r => new
-            {
-                r.Host, r.PathPrefix, Cluster = r.Cluster.Id,
-                Destinations = r.Cluster.Destinations.Select(d => $"{d.Address}:{d.Port}"),
-            }),
-        });
+        return Results.Json(ForensicsJson.State(point, await history.StateAtAsync(point.Position, ct)));
     }
 
     private static async Task<IResult> DiffAsync(string? from, string? to, IEventReader store, RegistryHistory history, TimeProvider clock, CancellationToken ct)
@@ -63,7 +52,7 @@ internal static class HistoryEndpoints
         if (await ResolveAsync(from, "from", store, clock, ct) is not { } start) return Bad("from", from, clock);
         if (await ResolveAsync(to, "to", store, clock, ct) is not { } end) return Bad("to", to, clock);
         var diff = RegistryDiff.Between(await history.StateAtAsync(start.Position, ct), await history.StateAtAsync(end.Position, ct));
-        return Results.Json(new { From = start, To = end, Diff = diff });
+        return Results.Json(ForensicsJson.Diff(start, end, diff));
     }
 
     private static async Task<IResult> TimelineAsync(string name, string? to, IEventReader store, TimeProvider clock, CancellationToken ct)
@@ -118,19 +107,18 @@ internal static class HistoryEndpoints
         }
         var types = string.IsNullOrWhiteSpace(type) ? null : type.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.OrdinalIgnoreCase);
         // Which service an instance's event belongs to: the registry just before, then every registration seen.
-        var services = (await history.StateAtAsync(start.Position, ct)).Instances.Values
-            .Where(i => i.Registration is not null).ToDictionary(i => i.InstanceId, i => i.Registration!.Service, StringComparer.Ordinal);
+        var services = ForensicsJson.ServicesOf(await history.StateAtAsync(start.Position, ct));
         var max = Math.Clamp(limit ?? DefaultLimit, 1, 100_000);
 
         if (follow != true)
         {
-            var list = new List<EventDto>();
+            var list = new List<ForensicsJson.EventDto>();
             await foreach (var e in store.ReadAllAsync(start.Position + 1, int.MaxValue, ct))
             {
-                if (Selected(e, types, service, services) is { } dto) list.Add(dto);
+                if (ForensicsJson.Select(e, types, service, services) is { } dto) list.Add(dto);
                 if (list.Count >= max) break;
             }
-            await Results.Json(list).ExecuteAsync(http);
+            await Results.Json(ForensicsJson.Events(list)).ExecuteAsync(http);
             return;
         }
 
@@ -140,66 +128,18 @@ internal static class HistoryEndpoints
         await http.Response.Body.FlushAsync(ct);
         await foreach (var e in store.SubscribeAllAsync(start.Position + 1, ct))
         {
-            if (Selected(e, types, service, services) is not { } dto) continue;
-            await http.Response.WriteAsync(JsonSerializer.Serialize(dto) + "\n", ct);
+            if (ForensicsJson.Select(e, types, service, services) is not { } dto) continue;
+            await http.Response.WriteAsync(ForensicsJson.Event(dto).GetRawText() + "\n", ct);
             await http.Response.Body.FlushAsync(ct);
         }
     }
 
-    private static EventDto? Selected(RecordedEvent e, HashSet<string>? types, string? service, Dictionary<string, string> services)
-    {
-        string? instanceId = null, of = null;
-        if (e.Event is IInstanceEvent ie)
-        {
-            instanceId = ie.InstanceId;
-            if (e.Event is InstanceRegistered r) services[r.InstanceId] = r.Service;
-            services.TryGetValue(ie.InstanceId, out of);
-        }
-        if (types is not null && !types.Contains(e.Type)) return null;
-        if (service is not null && !string.Equals(service, of, StringComparison.Ordinal)) return null;
-        return new EventDto(e.Position, e.Type, e.Stream.Value, instanceId, of, e.RecordedAt, e.Metadata.SourceTime, e.Metadata.SourceFactId,
-            e.Metadata.CorrelationId, JsonSerializer.SerializeToElement(e.Event, e.Event.GetType()));
-    }
-
-    /// <summary>A point of the log with the event there: its position, the store's time and the source's.</summary>
-    private sealed record Point(long Position, string? Requested, DateTimeOffset? RecordedAt, DateTimeOffset? SourceTime, long Head);
-
-    private static async Task<Point?> ResolveAsync(string? text, string key, IEventReader store, TimeProvider clock, CancellationToken ct)
-    {
-        if (PointInTime.Parse(text, clock.GetUtcNow(), out _) is not { } point) return null;
-        var head = await store.ReadHeadPositionAsync(ct);
-        var position = point switch
-        {
-            { Position: { } p } => Math.Clamp(p, 0, head),
-            { Time: { } t } => await store.ReadPositionAtAsync(t, ct),
-            _ => head,
-        };
-        RecordedEvent? there = null;
-        if (position > 0)
-            await foreach (var e in store.ReadAllAsync(position, 1, ct)) there = e;
-        return new Point(position, text, there?.RecordedAt, there?.Metadata.SourceTime, head);
-    }
+    private static Task<ForensicsJson.Point?> ResolveAsync(string? text, string key, IEventReader store, TimeProvider clock, CancellationToken ct) =>
+        ForensicsJson.ResolveAsync(text, store, clock.GetUtcNow(), null, ct);
 
     private static IResult Bad(string key, string? value, TimeProvider clock)
     {
         PointInTime.Parse(value, clock.GetUtcNow(), out var error);
         return ConsulResults.BadRequest($"{key}: {error}");
-    }
-
-    private sealed record EventDto(
-        long Position, string Type, string Stream, string? InstanceId, string? Service, DateTimeOffset RecordedAt, DateTimeOffset? SourceTime,
-        string? SourceFactId, string? CorrelationId, JsonElement Data);
-
-    private sealed record InstanceDto(
-        string InstanceId, string Service, string Env, string Address, int Port, IReadOnlyList<string> Tags, string? Version, string Node, string Source,
-        string Status, IReadOnlyList<object> Checks)
-    {
-        public static InstanceDto Of(InstanceState i)
-        {
-            var r = i.Registration!;
-            return new InstanceDto(i.InstanceId, r.Service, r.Env, r.Address, r.Port, r.Tags, r.Version, r.Node, r.Source,
-                i.Status.ToString().ToLowerInvariant(),
-                [.. i.Checks.Select(c => (object)new { CheckId = c.Key, Status = c.Value.Status.ToString().ToLowerInvariant(), c.Value.Output })]);
-        }
     }
 }

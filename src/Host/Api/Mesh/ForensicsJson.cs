@@ -8,12 +8,12 @@ using Mesh.Registry.Events;
 using Mesh.Registry.Instances;
 using Mesh.Registry.Store;
 
-namespace Mesh.Host.Cli;
+namespace Mesh.Host.Api.Mesh;
 
 /// <summary>
-/// The forensics answers computed here, from a store read directly (<c>--data</c>), in exactly the JSON shapes the
-/// HTTP API gives (<see cref="Api.Mesh.HistoryEndpoints"/>: the same fields, names and order, PascalCase), so that a
-/// script reads either target alike. The CLI's tests compare the two answers for the same questions.
+/// The forensics answers' JSON shapes, one copy for the HTTP API (<see cref="HistoryEndpoints"/>) and for the CLI
+/// reading a store directly (<c>--data</c>): the same fields, names and order, PascalCase, so that a script reads
+/// either target alike. The CLI's tests compare the two answers for the same questions.
 /// </summary>
 internal static class ForensicsJson
 {
@@ -28,12 +28,16 @@ internal static class ForensicsJson
     public sealed record Point(long Position, string? Requested, DateTimeOffset? RecordedAt, DateTimeOffset? SourceTime, long Head);
 
     /// <summary>
-    /// Where <paramref name="text"/> (already checked to parse) falls in the log: a position (clamped to the head), the
-    /// last event recorded at or before a time, or the head.
+    /// Where <paramref name="text"/> falls in the log: a position (clamped to the head), the last event recorded at or
+    /// before a time, or the head; null (and <paramref name="error"/>) when it is not a point (<see cref="PointInTime"/>).
     /// </summary>
-    public static async Task<Point> ResolveAsync(string? text, IEventReader store, CancellationToken ct)
+    public static async Task<Point?> ResolveAsync(string? text, IEventReader store, DateTimeOffset now, Action<string>? error, CancellationToken ct)
     {
-        var point = PointInTime.Parse(text, DateTimeOffset.UtcNow, out var error) ?? throw CliException.Usage(error!);
+        if (PointInTime.Parse(text, now, out var problem) is not { } point)
+        {
+            error?.Invoke(problem!);
+            return null;
+        }
         var head = await store.ReadHeadPositionAsync(ct);
         var position = point switch
         {
