@@ -1,6 +1,5 @@
 using Mesh.Dns.Zones;
 using Mesh.Projections.Feed;
-using Mesh.Projections.State;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -29,32 +28,12 @@ internal sealed partial class DnsZoneFeed : BackgroundService
 
     public ZoneSettings Settings => _settings;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        _registry.FollowAsync(() => Current.Position, state =>
         {
-            RegistryState state;
-            try
-            {
-                state = await _registry.WaitForNewerAsync(Current.Position, TimeSpan.FromSeconds(30), stoppingToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            if (state.Position <= Current.Position) continue;
-            try
-            {
-                Volatile.Write(ref _current, new ZoneSnapshot(ZoneView.Of(state, _settings)));
-                Log.ZoneSwapped(_logger, state.Position, state.Instances.Count);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                Log.BuildFailed(_logger, state.Position, ex);
-                await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken).ConfigureAwait(false);
-            }
-        }
-    }
+            Volatile.Write(ref _current, new ZoneSnapshot(ZoneView.Of(state, _settings)));
+            Log.ZoneSwapped(_logger, state.Position, state.Instances.Count);
+        }, (position, ex) => Log.BuildFailed(_logger, position, ex), stoppingToken);
 
     private static partial class Log
     {

@@ -84,32 +84,10 @@ internal sealed partial class RouteTableFeed : BackgroundService
         return until;
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            RegistryState state;
-            try
-            {
-                state = await _registry.WaitForNewerAsync(Current.Position, TimeSpan.FromSeconds(30), stoppingToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            if (state.Position <= Current.Position) continue;
-            try
-            {
-                Publish(Build(state));
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                // A table that cannot be built must not stop routing: the last good one keeps serving.
-                Log.BuildFailed(_logger, state.Position, ex);
-                await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken).ConfigureAwait(false);
-            }
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        // A table that cannot be built must not stop routing: the last good one keeps serving.
+        _registry.FollowAsync(() => Current.Position, state => Publish(Build(state)),
+            (position, ex) => Log.BuildFailed(_logger, position, ex), stoppingToken);
 
     private GatewayTable Build(RegistryState state)
     {

@@ -29,4 +29,39 @@ public sealed class RegistryFeed
     /// </summary>
     public Task<RegistryState> WaitForNewerAsync(long position, TimeSpan timeout, CancellationToken ct = default) =>
         _changed.WaitForAsync(() => Current, state => state.Position > position, timeout, ct);
+
+    /// <summary>
+    /// A consumer's loop: hands each state newer than <paramref name="position"/>() to <paramref name="apply"/> (which
+    /// builds and swaps in its view), until <paramref name="ct"/> is cancelled. A state <paramref name="apply"/> fails on
+    /// goes to <paramref name="failed"/> and is retried a second later: the consumer's last good view keeps serving.
+    /// </summary>
+    public async Task FollowAsync(Func<long> position, Action<RegistryState> apply, Action<long, Exception> failed, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(position);
+        ArgumentNullException.ThrowIfNull(apply);
+        ArgumentNullException.ThrowIfNull(failed);
+        while (!ct.IsCancellationRequested)
+        {
+            RegistryState state;
+            try
+            {
+                state = await WaitForNewerAsync(position(), TimeSpan.FromSeconds(30), ct).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return;
+            }
+            if (state.Position <= position()) continue;
+            try
+            {
+                apply(state);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                failed(state.Position, ex);
+                try { await Task.Delay(TimeSpan.FromSeconds(1), ct).ConfigureAwait(false); }
+                catch (OperationCanceledException) { return; }
+            }
+        }
+    }
 }
