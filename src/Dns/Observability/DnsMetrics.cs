@@ -12,7 +12,7 @@ internal sealed class DnsMetrics
     private readonly Counter _queries;
     private readonly Histogram _duration;
     private readonly Counter _dropped;
-    private readonly ConcurrentDictionary<(ushort Type, int Code, string Transport), Counter.Child> _children = new();
+    private readonly ConcurrentDictionary<(ushort Type, int Code, bool Tcp), Counter.Child> _children = new();
     private readonly Histogram.Child _udpDuration;
     private readonly Histogram.Child _tcpDuration;
 
@@ -51,8 +51,8 @@ internal sealed class DnsMetrics
 
     public void Answered(ushort type, int code, bool tcp, double seconds)
     {
-        var transport = tcp ? "tcp" : "udp";
-        _children.GetOrAdd((type, code, transport), static (key, queries) => queries.WithLabels(TypeName(key.Type), CodeName(key.Code), key.Transport), _queries).Inc();
+        _children.GetOrAdd((type, code, tcp), static (key, queries) =>
+            queries.WithLabels(TypeName(key.Type), CodeName(key.Code), key.Tcp ? "tcp" : "udp"), _queries).Inc();
         (tcp ? _tcpDuration : _udpDuration).Observe(seconds);
     }
 

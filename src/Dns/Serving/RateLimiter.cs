@@ -41,14 +41,14 @@ internal sealed class RateLimiter
     public bool Enabled => _perSecond > 0;
 
     /// <param name="key">The client's address as a number (IPv4, or the IPv6 /64).</param>
-    /// <param name="address">Builds the client's address, only when there are exempt subnets to check.</param>
-    public RateDecision Check(UInt128 key, Func<IPAddress> address)
+    /// <param name="address">Builds the client's address from <paramref name="client"/>, only for a new client when there are exempt subnets to check.</param>
+    public RateDecision Check<TClient>(UInt128 key, TClient client, Func<TClient, IPAddress> address)
     {
         if (!Enabled) return RateDecision.Send;
         if (!_buckets.TryGetValue(key, out var bucket))
         {
             if (_buckets.Count >= MaxClients) _buckets.Clear();
-            var exempt = _exempt.Length > 0 && IsExempt(address());
+            var exempt = _exempt.Length > 0 && IsExempt(address(client));
             bucket = _buckets.GetOrAdd(key, _ => new Bucket(_perSecond, exempt));
         }
         return bucket.Take(_perSecond, _slip);

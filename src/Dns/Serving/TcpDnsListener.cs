@@ -168,14 +168,7 @@ internal sealed partial class TcpDnsListener : IDisposable
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
         deadline.CancelAfter(timeout);
-        var read = 0;
-        while (read < buffer.Length)
-        {
-            var n = await connection.ReceiveAsync(buffer[read..], SocketFlags.None, deadline.Token).ConfigureAwait(false);
-            if (n == 0) return false;
-            read += n;
-        }
-        return true;
+        return await SocketReads.FillAsync(connection, buffer, deadline.Token).ConfigureAwait(false);
     }
 
     private static partial class Log

@@ -111,7 +111,8 @@ internal sealed partial class UdpDnsListener : IDisposable
             return;
         }
 
-        var decision = _limiter.Check(KeyOf(client), () => AddressOf(client));
+        // No closure and no key when limiting is off: this runs for every datagram.
+        var decision = _limiter.Enabled ? _limiter.Check(KeyOf(client), client, AddressOf) : RateDecision.Send;
         if (decision == RateDecision.Drop)
         {
             _metrics.RateLimited.Inc();

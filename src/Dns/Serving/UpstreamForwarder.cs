@@ -18,79 +18,64 @@ internal sealed partial class UpstreamForwarder(IReadOnlyList<IPEndPoint> upstre
     public bool Enabled => upstreams.Count > 0;
 
     /// <summary>Relays <paramref name="query"/> and returns the first upstream answer carrying its id; null when none answered.</summary>
-    public async Task<byte[]?> RelayAsync(byte[] query, CancellationToken ct)
+    public Task<byte[]?> RelayAsync(byte[] query, CancellationToken ct)
     {
         var id = BinaryPrimitives.ReadUInt16BigEndian(query);
-        var buffer = new byte[MaxDatagram];
-        foreach (var upstream in upstreams)
+        return AskEachAsync("udp", SocketType.Dgram, ProtocolType.Udp, async (socket, token) =>
         {
-            using var socket = new Socket(upstream.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
-            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            deadline.CancelAfter(timeout);
-            try
+            await socket.SendAsync(query, SocketFlags.None, token).ConfigureAwait(false);
+            var buffer = new byte[MaxDatagram];
+            while (true)
             {
-                await socket.ConnectAsync(upstream, deadline.Token).ConfigureAwait(false);
-                await socket.SendAsync(query, SocketFlags.None, deadline.Token).ConfigureAwait(false);
-                while (true)
-                {
-                    var length = await socket.ReceiveAsync(buffer, SocketFlags.None, deadline.Token).ConfigureAwait(false);
-                    // A connected socket only hears its upstream; an answer to another id is stale or forged.
-                    if (length >= 12 && BinaryPrimitives.ReadUInt16BigEndian(buffer) == id && (buffer[2] & 0x80) != 0)
-                        return buffer[..length];
-                }
+                // A connected socket only hears its upstream; an answer to another id is stale or forged.
+                var length = await socket.ReceiveAsync(buffer, SocketFlags.None, token).ConfigureAwait(false);
+                if (IsAnswer(buffer.AsSpan(0, length), id)) return buffer[..length];
             }
-            catch (Exception ex) when (ex is OperationCanceledException or SocketException && !ct.IsCancellationRequested)
-            {
-                Log.UpstreamFailed(logger, upstream.ToString(), "udp", ex.Message);
-            }
-        }
-        return null;
+        }, ct);
     }
 
     /// <summary>Relays <paramref name="query"/> over TCP (a length-prefixed message each way); null when no upstream answered.</summary>
-    public async Task<byte[]?> RelayTcpAsync(ReadOnlyMemory<byte> query, CancellationToken ct)
+    public Task<byte[]?> RelayTcpAsync(ReadOnlyMemory<byte> query, CancellationToken ct)
     {
         var id = BinaryPrimitives.ReadUInt16BigEndian(query.Span);
         var framed = new byte[2 + query.Length];
         BinaryPrimitives.WriteUInt16BigEndian(framed, (ushort)query.Length);
         query.CopyTo(framed.AsMemory(2));
+        return AskEachAsync("tcp", SocketType.Stream, ProtocolType.Tcp, async (socket, token) =>
+        {
+            await socket.SendAsync(framed, SocketFlags.None, token).ConfigureAwait(false);
+            var prefix = new byte[2];
+            if (!await SocketReads.FillAsync(socket, prefix, token).ConfigureAwait(false)) return null;
+            var answer = new byte[BinaryPrimitives.ReadUInt16BigEndian(prefix)];
+            return await SocketReads.FillAsync(socket, answer, token).ConfigureAwait(false) && IsAnswer(answer, id) ? answer : null;
+        }, ct);
+    }
+
+    // Each upstream in order, connected and given the timeout for the whole exchange; the first answer wins.
+    private async Task<byte[]?> AskEachAsync(
+        string transport, SocketType type, ProtocolType protocol, Func<Socket, CancellationToken, Task<byte[]?>> exchange, CancellationToken ct)
+    {
         foreach (var upstream in upstreams)
         {
-            using var socket = new Socket(upstream.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+            using var socket = new Socket(upstream.AddressFamily, type, protocol);
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
             deadline.CancelAfter(timeout);
             try
             {
                 await socket.ConnectAsync(upstream, deadline.Token).ConfigureAwait(false);
-                await socket.SendAsync(framed, SocketFlags.None, deadline.Token).ConfigureAwait(false);
-                var prefix = new byte[2];
-                if (await ReadAsync(socket, prefix, deadline.Token).ConfigureAwait(false))
-                {
-                    var answer = new byte[BinaryPrimitives.ReadUInt16BigEndian(prefix)];
-                    if (answer.Length >= 12 && await ReadAsync(socket, answer, deadline.Token).ConfigureAwait(false)
-                        && BinaryPrimitives.ReadUInt16BigEndian(answer) == id && (answer[2] & 0x80) != 0)
-                        return answer;
-                }
-                Log.UpstreamFailed(logger, upstream.ToString(), "tcp", "no answer to this query");
+                if (await exchange(socket, deadline.Token).ConfigureAwait(false) is { } answer) return answer;
+                Log.UpstreamFailed(logger, upstream.ToString(), transport, "no answer to this query");
             }
             catch (Exception ex) when (ex is OperationCanceledException or SocketException && !ct.IsCancellationRequested)
             {
-                Log.UpstreamFailed(logger, upstream.ToString(), "tcp", ex.Message);
+                Log.UpstreamFailed(logger, upstream.ToString(), transport, ex.Message);
             }
         }
         return null;
     }
 
-    private static async Task<bool> ReadAsync(Socket socket, Memory<byte> buffer, CancellationToken ct)
-    {
-        for (var read = 0; read < buffer.Length;)
-        {
-            var n = await socket.ReceiveAsync(buffer[read..], SocketFlags.None, ct).ConfigureAwait(false);
-            if (n == 0) return false;
-            read += n;
-        }
-        return true;
-    }
+    private static bool IsAnswer(ReadOnlySpan<byte> message, ushort id) =>
+        message.Length >= 12 && BinaryPrimitives.ReadUInt16BigEndian(message) == id && (message[2] & 0x80) != 0;
 
     private static partial class Log
     {

@@ -42,22 +42,22 @@ internal static class HistoryEndpoints
 
     private static async Task<IResult> StateAsync(string? at, IEventReader store, RegistryHistory history, TimeProvider clock, CancellationToken ct)
     {
-        if (await ResolveAsync(at, "at", store, clock, ct) is not { } point) return Bad("at", at, clock);
+        if (await ResolveAsync(at, store, clock, ct) is not { } point) return Bad("at", at, clock);
         return Results.Json(ForensicsJson.State(point, await history.StateAtAsync(point.Position, ct)));
     }
 
     private static async Task<IResult> DiffAsync(string? from, string? to, IEventReader store, RegistryHistory history, TimeProvider clock, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(from)) return ConsulResults.BadRequest("from is required: a position, an ISO-8601 time or a relative time (-15m)");
-        if (await ResolveAsync(from, "from", store, clock, ct) is not { } start) return Bad("from", from, clock);
-        if (await ResolveAsync(to, "to", store, clock, ct) is not { } end) return Bad("to", to, clock);
+        if (await ResolveAsync(from, store, clock, ct) is not { } start) return Bad("from", from, clock);
+        if (await ResolveAsync(to, store, clock, ct) is not { } end) return Bad("to", to, clock);
         var diff = RegistryDiff.Between(await history.StateAtAsync(start.Position, ct), await history.StateAtAsync(end.Position, ct));
         return Results.Json(ForensicsJson.Diff(start, end, diff));
     }
 
     private static async Task<IResult> TimelineAsync(string name, string? to, IEventReader store, TimeProvider clock, CancellationToken ct)
     {
-        if (await ResolveAsync(to, "to", store, clock, ct) is not { } end) return Bad("to", to, clock);
+        if (await ResolveAsync(to, store, clock, ct) is not { } end) return Bad("to", to, clock);
         var timeline = await Timeline.OfAsync(store.ReadAllAsync(1, (int)Math.Min(end.Position, int.MaxValue), ct), name, null, ct);
         return timeline.Entries.IsEmpty
             ? ConsulResults.NotFound($"no service or instance '{name}' in the log up to position {end.Position}")
@@ -67,7 +67,7 @@ internal static class HistoryEndpoints
     private static async Task<IResult> RouteAsync(string? host, string? path, string? at, IEventReader store, RegistryHistory history, TimeProvider clock, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(host)) return ConsulResults.BadRequest("host is required, e.g. host=web.mesh");
-        if (await ResolveAsync(at, "at", store, clock, ct) is not { } point) return Bad("at", at, clock);
+        if (await ResolveAsync(at, store, clock, ct) is not { } point) return Bad("at", at, clock);
         var state = await history.StateAtAsync(point.Position, ct);
         var route = RouteTable.Of(state, RouteTableOptions.Default).Match(host, string.IsNullOrEmpty(path) ? "/" : path);
         return Results.Json(new
@@ -88,7 +88,7 @@ internal static class HistoryEndpoints
     {
         if (services.GetService<DnsAnswers>() is not { } dns) return ConsulResults.NotFound("the DNS server is not enabled (Mesh:Dns:Enabled)");
         if (string.IsNullOrWhiteSpace(name)) return ConsulResults.BadRequest("name is required, e.g. name=web.service.mesh");
-        if (await ResolveAsync(at, "at", store, clock, ct) is not { } point) return Bad("at", at, clock);
+        if (await ResolveAsync(at, store, clock, ct) is not { } point) return Bad("at", at, clock);
         var state = await history.StateAtAsync(point.Position, ct);
         var answer = dns.Answer(state, name, string.IsNullOrWhiteSpace(type) ? "A" : type, string.IsNullOrWhiteSpace(view) ? EnvironmentNames.Integration : view);
         return answer is null
@@ -100,7 +100,7 @@ internal static class HistoryEndpoints
         HttpContext http, string? since, string? type, string? service, int? limit, bool? follow, IEventReader store, RegistryHistory history,
         TimeProvider clock, CancellationToken ct)
     {
-        if (await ResolveAsync(string.IsNullOrWhiteSpace(since) ? "0" : since, "since", store, clock, ct) is not { } start)
+        if (await ResolveAsync(string.IsNullOrWhiteSpace(since) ? "0" : since, store, clock, ct) is not { } start)
         {
             await Bad("since", since, clock).ExecuteAsync(http);
             return;
@@ -134,7 +134,7 @@ internal static class HistoryEndpoints
         }
     }
 
-    private static Task<ForensicsJson.Point?> ResolveAsync(string? text, string key, IEventReader store, TimeProvider clock, CancellationToken ct) =>
+    private static Task<ForensicsJson.Point?> ResolveAsync(string? text, IEventReader store, TimeProvider clock, CancellationToken ct) =>
         ForensicsJson.ResolveAsync(text, store, clock.GetUtcNow(), null, ct);
 
     private static IResult Bad(string key, string? value, TimeProvider clock)
