@@ -47,7 +47,9 @@ internal sealed class RendererHarness : IAsyncDisposable
 
     public InstanceRegistry Registry { get; }
 
-    public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(10) };
+    // A fresh connection per request: on reload nginx's old workers close their idle keep-alive connections, and a
+    // request sent on one at that moment is reset (an HTTP/1.1 keep-alive race, not a renderer fault).
+    public HttpClient Http { get; } = new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.Zero }) { Timeout = TimeSpan.FromSeconds(10) };
 
     public static async Task<RendererHarness> StartAsync(Action<NginxTargetOptions>? configure = null)
     {
