@@ -34,14 +34,6 @@ internal static class StateAtTime
         Console.WriteLine($"state at T: {events:N0} events, {instances:N0} instances, {services:N0} services; snapshot every {every:N0} events");
         Console.WriteLine($"catch-up with archiving: {watch.Elapsed.TotalSeconds:N1} s; archive: {events / every} snapshots, the last {archived?.State.Length / 1024:N0} KiB");
 
-        var gunzip = await TimeAsync(10, () =>
-        {
-            using var z = new System.IO.Compression.GZipStream(new MemoryStream(archived!.State), System.IO.Compression.CompressionMode.Decompress);
-            var m = new MemoryStream();
-            z.CopyTo(m);
-            return Task.FromResult(m.Length);
-        });
-        Console.WriteLine(Common.Percentiles.Describe("gunzip one snapshot (ms)", gunzip));
         var decode = await TimeAsync(10, () => Task.FromResult(SnapshotCodec.Decode(archived!.State)));
         Console.WriteLine(Common.Percentiles.Describe("decode one snapshot (ms)", decode));
         var fold = await TimeAsync(10, () => Mesh.Projections.State.RegistryProjection.FoldAsync(store.ReadAllAsync(events - every + 1, every - 1)));

@@ -18,7 +18,7 @@ namespace Mesh.Host.Cli;
 /// <item><c>--api</c>: the state the API answers at that head (<c>/v1/mesh/state?at=</c>): instances, their fields and
 /// statuses, environments, routes. The events come from <c>/v1/mesh/events</c>.</item>
 /// <item><c>--data</c>: every archived snapshot (at its position), the projection's snapshot file
-/// (<c>snapshots/registry.snapshot.json</c>, at its position) and the state at the head as history rebuilds it (nearest
+/// (<c>snapshots/registry.snapshot</c>, at its position) and the state at the head as history rebuilds it (nearest
 /// archived snapshot plus the events after it).</item>
 /// </list>
 /// Prints each difference (instance ids and fields) and exits 1 when there is one.
@@ -28,8 +28,7 @@ internal static class VerifyVerb
     private const int MaxDifferences = 50;
     private const int EventsPage = EventsVerb.MaxLimit;
 
-    // SnapshotStore's file name in Mesh:DataDir/snapshots.
-    private const string SnapshotFile = "registry.snapshot.json";
+    private const string SnapshotFile = SnapshotStore.FileName;
 
     public static Command Build(CliIo io)
     {

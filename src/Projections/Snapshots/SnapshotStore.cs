@@ -1,20 +1,17 @@
-using System.Text.Json;
 using Mesh.Projections.State;
-using Mesh.Registry.Events;
 using Microsoft.Extensions.Options;
 
 namespace Mesh.Projections.Snapshots;
 
 /// <summary>
-/// The projection's checkpoint: the whole <see cref="RegistryState"/> as JSON, written to a temporary file and
-/// renamed over the previous one so a crash leaves either the old snapshot or the new one, never half of one.
+/// The projection's checkpoint: the whole <see cref="RegistryState"/> (<see cref="SnapshotCodec"/>), written to a
+/// temporary file and renamed over the previous one so a crash leaves either the old snapshot or the new one, never
+/// half of one.
 /// </summary>
 public sealed class SnapshotStore(IOptions<SnapshotOptions> options)
 {
-    // Bumped when RegistryState's shape changes in a way old snapshots cannot load; such snapshots are ignored
-    // and the state is rebuilt from the log.
-    private const int FormatVersion = 1;
-    private const string FileName = "registry.snapshot.json";
+    /// <summary>The file in <see cref="SnapshotOptions.Directory"/>. (The first format's file, <c>registry.snapshot.json</c>, is no longer read: the log is replayed once instead.)</summary>
+    public const string FileName = "registry.snapshot";
 
     private string FilePath => Path.Combine(options.Value.Directory, FileName);
 
@@ -24,7 +21,7 @@ public sealed class SnapshotStore(IOptions<SnapshotOptions> options)
         var temp = FilePath + ".tmp";
         await using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
         {
-            await JsonSerializer.SerializeAsync(file, new Snapshot(FormatVersion, state), EventSerializer.Options, ct).ConfigureAwait(false);
+            await file.WriteAsync(SnapshotCodec.Encode(state), ct).ConfigureAwait(false);
             await file.FlushAsync(ct).ConfigureAwait(false);
             file.Flush(flushToDisk: true);
         }
@@ -32,25 +29,11 @@ public sealed class SnapshotStore(IOptions<SnapshotOptions> options)
     }
 
     /// <summary>The last snapshot, or null when there is none or it cannot be read (then the log is replayed from zero).</summary>
-    public async Task<RegistryState?> LoadAsync(CancellationToken ct = default)
-    {
-        if (!File.Exists(FilePath)) return null;
-        try
-        {
-            await using var file = File.OpenRead(FilePath);
-            var snapshot = await JsonSerializer.DeserializeAsync<Snapshot>(file, EventSerializer.Options, ct).ConfigureAwait(false);
-            return snapshot is { Format: FormatVersion } ? snapshot.State : null;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
+    public async Task<RegistryState?> LoadAsync(CancellationToken ct = default) =>
+        File.Exists(FilePath) ? SnapshotCodec.Decode(await File.ReadAllBytesAsync(FilePath, ct).ConfigureAwait(false)) : null;
 
     public void Delete()
     {
         if (File.Exists(FilePath)) File.Delete(FilePath);
     }
-
-    private sealed record Snapshot(int Format, RegistryState State);
 }
