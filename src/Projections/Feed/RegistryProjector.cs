@@ -1,5 +1,6 @@
 using Mesh.Projections.Snapshots;
 using Mesh.Projections.State;
+using Mesh.Registry.Cluster;
 using Mesh.Registry.Store;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -13,7 +14,8 @@ namespace Mesh.Projections.Feed;
 /// ever sees a half-replayed registry; then it follows the log live and writes a snapshot every N events and
 /// on stop. With an <see cref="ISnapshotArchive"/>, it also archives the state at every multiple of N in the store
 /// (catching up archives the boundaries the archive lacks), so the registry at any position can be rebuilt from the
-/// nearest one.
+/// nearest one. Archiving is work for one process of a cluster: with an <see cref="ILeadership"/>, only the leader
+/// archives.
 /// </summary>
 public sealed partial class RegistryProjector(
     IEventReader store,
@@ -21,7 +23,8 @@ public sealed partial class RegistryProjector(
     SnapshotStore snapshots,
     IOptions<SnapshotOptions> options,
     ILogger<RegistryProjector> logger,
-    ISnapshotArchive? archive = null) : IHostedService, IAsyncDisposable
+    ISnapshotArchive? archive = null,
+    ILeadership? leadership = null) : IHostedService, IAsyncDisposable
 {
     private readonly CancellationTokenSource _stopping = new();
     private Task _live = Task.CompletedTask;
@@ -57,7 +60,7 @@ public sealed partial class RegistryProjector(
     // Folds to the head; with an archive, in segments ending at the multiples of N, archiving those it lacks.
     private async Task<RegistryState> CatchUpAsync(RegistryState state, CancellationToken ct)
     {
-        if (archive is null) return await RegistryProjection.FoldAsync(store.ReadAllAsync(state.Position + 1, int.MaxValue, ct), state, ct).ConfigureAwait(false);
+        if (archive is null || !Archives) return await RegistryProjection.FoldAsync(store.ReadAllAsync(state.Position + 1, int.MaxValue, ct), state, ct).ConfigureAwait(false);
         var every = options.Value.SnapshotEvery;
         var archived = (await archive.ReadSnapshotAsync(long.MaxValue, ct).ConfigureAwait(false))?.Position ?? 0;
         while (true)
@@ -70,6 +73,8 @@ public sealed partial class RegistryProjector(
         }
     }
 
+    private bool Archives => archive is not null && (leadership?.IsLeader ?? true);
+
     private async Task FollowAsync(RegistryState state, CancellationToken ct)
     {
         while (!ct.IsCancellationRequested)
@@ -80,7 +85,7 @@ public sealed partial class RegistryProjector(
                 {
                     state = RegistryProjection.Apply(state, e);
                     feed.Publish(state);
-                    if (archive is not null && state.Position % options.Value.SnapshotEvery == 0) Archive(state, ct);
+                    if (Archives && state.Position % options.Value.SnapshotEvery == 0) Archive(state, ct);
                     if (state.Position - _snapshotPosition >= options.Value.SnapshotEvery)
                     {
                         await snapshots.SaveAsync(state, ct).ConfigureAwait(false);

@@ -1,3 +1,4 @@
+using Mesh.Registry.Cluster;
 using Mesh.Registry.Configuration;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -22,7 +23,8 @@ public static class HealthServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<TtlHeartbeats>();
         services.AddSingleton<HealthChecker>();
-        services.AddHostedService(sp => sp.GetRequiredService<HealthChecker>());
+        // Once per cluster: on the leading registry (in role all, the one process).
+        services.AddLeaderOnlyService<HealthChecker>();
         return services;
     }
 

@@ -1,3 +1,4 @@
+using Mesh.Registry.Cluster;
 using Mesh.Registry.Configuration;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -27,7 +28,8 @@ public static class MarathonSourceServiceCollectionExtensions
             return new MarathonSourceStatus(options.Urls, options.Node);
         });
         services.AddSingleton<MarathonSource>();
-        services.AddHostedService(sp => sp.GetRequiredService<MarathonSource>());
+        // Once per cluster: on the leading registry (in role all, the one process).
+        services.AddLeaderOnlyService<MarathonSource>();
         return services;
     }
 
