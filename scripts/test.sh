@@ -30,6 +30,7 @@ APT_PACKAGES=(
   bind9-dnsutils   # dig: tests/EndToEnd/DnsTests ask the real mesh process's DNS server with it
   chromium         # headless Chromium: tests/EndToEnd/UiTests drive the web UI in it through Playwright (no browser download)
   postgresql       # initdb + postgres: tests/Registry/Store/Postgres start their own private server (tests/Common/PostgresServer.cs); nothing to start here
+  rabbitmq-server  # RabbitMQ + Erlang: tests/Bus start their own private node (tests/Common/RabbitMqServer.cs); nothing to start here
   docker-compose   # docker-compose config (1.29, with python3-yaml): tests/EndToEnd/ComposeFileTests check docker-compose.yml; nothing is started
 )
 

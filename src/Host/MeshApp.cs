@@ -1,16 +1,21 @@
+using Mesh.Host.Api;
 using Mesh.Host.Api.Consul;
 using Mesh.Host.Api.Mesh;
 using Mesh.Host.Configuration;
 using Mesh.Host.Observability;
 using Mesh.Host.Ui;
+using Mesh.Bus;
+using Mesh.Registry.Cluster;
 using Mesh.Dns;
 using Mesh.Gateway;
 using Mesh.Nginx;
 using Mesh.Projections;
+using Mesh.Projections.Snapshots;
 using Mesh.Registry;
 using Mesh.Registry.Health;
 using Mesh.Registry.Sources.Docker;
 using Mesh.Registry.Sources.Marathon;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Mesh.Host;
@@ -34,7 +39,7 @@ public static class MeshApp
 
         var mesh = Bind<MeshOptions>(builder.Configuration, MeshOptions.Section);
         var api = Bind<ApiOptions>(builder.Configuration, ApiOptions.Section);
-        var errors = ConfigurationValidator.Validate(mesh, api);
+        var errors = ConfigurationValidator.Validate(mesh, api, builder.Configuration);
         if (errors.Count > 0) throw new ConfigurationException(errors);
 
         var dataDir = Path.GetFullPath(mesh.DataDir);
@@ -52,31 +57,78 @@ public static class MeshApp
         builder.Services.Configure<ApiOptions>(builder.Configuration.GetSection(ApiOptions.Section));
         try
         {
-            builder.Services.AddMeshRegistry(builder.Configuration, dataDir);
-            builder.Services.AddMeshProjections(builder.Configuration, dataDir);
-            builder.Services.AddMeshHealthChecks(builder.Configuration);
-            builder.Services.AddMeshDockerSource(builder.Configuration);
-            builder.Services.AddMeshMarathonSource(builder.Configuration);
-            builder.Services.AddMeshNginx(builder.Configuration);
-            builder.Services.AddMeshGateway(builder.Configuration);
-            builder.Services.AddMeshDns(builder.Configuration);
+            AddRole(builder.Services, builder.Configuration, mesh.Role, dataDir);
         }
         catch (InvalidOperationException ex) when (ex.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal))
         {
             // Components bind their sections while registering; the binder's message names the key and the value.
             throw new ConfigurationException([ex.Message]);
         }
+        builder.Services.AddSingleton(new MeshRole(mesh.Role));
         builder.Services.AddMeshObservability();
         builder.Services.AddMeshConsulApi();
 
         var app = builder.Build();
         app.UseMeshObservability();
+        app.UseRegistryUnavailableAs503();
         app.MapMeshStatus();
-        app.MapMeshEnvironments();
-        app.MapMeshHistory();
-        app.MapMeshUi();
-        app.MapConsulApi();
+        // An agent has no registry of its own to show: /healthz, /metrics and /v1/mesh/status only.
+        if (mesh.Role != MeshOptions.Agent)
+        {
+            app.MapMeshEnvironments();
+            app.MapMeshHistory();
+            app.MapMeshUi();
+            app.MapConsulApi();
+        }
         return app;
+    }
+
+    /// <summary>
+    /// The components of <paramref name="role"/>:
+    /// <list type="bullet">
+    /// <item><c>all</c>: everything in one process; sources hand observations straight to the registry.</item>
+    /// <item><c>agent</c>: the Docker source of its host, observations sent over the bus. It follows the log (read
+    /// only) for the registry view the source reconciles against.</item>
+    /// <item><c>registry</c>: decides observations from the bus and API writes, appends; health checks, the Marathon
+    /// source and snapshot archiving on the leader only.</item>
+    /// <item><c>edge</c>: follows the log from its own checkpoint and serves the gateway, DNS, nginx and the read
+    /// APIs; API writes go to a registry over the bus.</item>
+    /// </list>
+    /// </summary>
+    private static void AddRole(IServiceCollection services, IConfiguration configuration, string role, string dataDir)
+    {
+        services.AddMeshRegistry(configuration, dataDir);
+        services.AddMeshProjections(configuration, dataDir);
+        if (role is MeshOptions.Agent or MeshOptions.Edge) services.Configure<SnapshotOptions>(o => o.Archive = false);
+        switch (role)
+        {
+            case MeshOptions.Agent:
+                services.AddMeshDockerSource(configuration);
+                services.AddMeshBus(configuration, BusRole.Agent);
+                break;
+            case MeshOptions.Registry:
+                services.AddMeshLeaderElection();
+                services.AddMeshHealthChecks(configuration);
+                services.AddMeshMarathonSource(configuration);
+                services.AddMeshBus(configuration, BusRole.Registry);
+                break;
+            case MeshOptions.Edge:
+                // The Consul API's TTL endpoints note beats here; the TTL clock itself runs on the leading registry.
+                services.TryAddSingleton<TtlHeartbeats>();
+                services.AddMeshNginx(configuration);
+                services.AddMeshGateway(configuration);
+                services.AddMeshDns(configuration);
+                services.AddMeshBus(configuration, BusRole.Edge);
+                break;
+            default:
+                services.AddMeshHealthChecks(configuration);
+                services.AddMeshDockerSource(configuration);
+                services.AddMeshMarathonSource(configuration);
+                services.AddMeshNginx(configuration);
+                services.AddMeshGateway(configuration);
+                services.AddMeshDns(configuration);
+                break;
+        }
     }
 
     private static T Bind<T>(IConfiguration configuration, string section) where T : new()

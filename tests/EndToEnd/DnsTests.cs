@@ -106,20 +106,5 @@ public sealed class DnsTests(ITestOutputHelper output)
 
     private static string[] Sorted(string[] lines) => [.. lines.Order(StringComparer.Ordinal)];
 
-    /// <summary>Runs <c>dig @127.0.0.1 -p port ...</c> and returns its non-empty output lines.</summary>
-    private async Task<string[]> DigAsync(int port, params string[] arguments)
-    {
-        var info = new ProcessStartInfo("dig", ["@127.0.0.1", "-p", port.ToString(CultureInfo.InvariantCulture), "+time=5", "+tries=1", .. arguments])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        using var dig = Process.Start(info) ?? throw new InvalidOperationException("dig did not start (is bind9-dnsutils installed?)");
-        var stdout = await dig.StandardOutput.ReadToEndAsync(Ct);
-        var stderr = await dig.StandardError.ReadToEndAsync(Ct);
-        await dig.WaitForExitAsync(Ct);
-        output.WriteLine($"dig -p {port} {string.Join(' ', arguments)}:\n{stdout}{stderr}");
-        Assert.True(dig.ExitCode == 0, $"dig exited {dig.ExitCode}: {stderr}{stdout}");
-        return [.. stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
-    }
+    private Task<string[]> DigAsync(int port, params string[] arguments) => Dig.RunAsync(port, arguments, Ct, output.WriteLine);
 }

@@ -27,6 +27,8 @@ internal sealed class MeshMetrics
             "mesh_event_append_conflicts_total", "Appends refused because the stream's expected version did not hold.");
         StoreHead = factory.CreateGauge(
             "mesh_store_head_position", "Position of the last event in the store ($all).");
+        StoreUp = factory.CreateGauge(
+            "mesh_store_up", "1 when the event store answered the last scrape, 0 when it did not.");
         ConsumerPosition = factory.CreateGauge(
             "mesh_consumer_position", "Store position of the state a consumer serves.", "consumer");
         ConsumerLag = factory.CreateGauge(
@@ -58,6 +60,8 @@ internal sealed class MeshMetrics
     public Counter AppendConflicts { get; }
 
     public Gauge StoreHead { get; }
+
+    public Gauge StoreUp { get; }
 
     public Gauge ConsumerPosition { get; }
 

@@ -31,14 +31,23 @@ internal static class Observability
         var feed = app.Services.GetRequiredService<RegistryFeed>();
 
         // Positions are read when Prometheus scrapes, not pushed on every event: the hot path stays untouched.
-        // A failing store fails the scrape, which Prometheus reports as the target being down.
+        // An unreachable store (a server backend) leaves the head and lag as last read, and mesh_store_up at 0:
+        // the process still serves its last state, so its metrics are still worth scraping.
         metrics.Registry.AddBeforeCollectCallback(async ct =>
         {
-            var head = await store.ReadHeadPositionAsync(ct).ConfigureAwait(false);
             var projection = feed.Current.Position;
-            metrics.StoreHead.Set(head);
             metrics.ConsumerPosition.WithLabels("projection").Set(projection);
-            metrics.ConsumerLag.WithLabels("projection").Set(Math.Max(0, head - projection));
+            try
+            {
+                var head = await store.ReadHeadPositionAsync(ct).ConfigureAwait(false);
+                metrics.StoreUp.Set(1);
+                metrics.StoreHead.Set(head);
+                metrics.ConsumerLag.WithLabels("projection").Set(Math.Max(0, head - projection));
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                metrics.StoreUp.Set(0);
+            }
             // Resolved here, not at startup: creating it reads (and so validates) the source's options.
             if (app.Services.GetService<DockerSourceStatus>() is { } docker)
                 metrics.SourceReconcileFixed.WithLabels("docker").IncTo(docker.Current.FixedTotal);

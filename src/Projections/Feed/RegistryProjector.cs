@@ -73,7 +73,7 @@ public sealed partial class RegistryProjector(
         }
     }
 
-    private bool Archives => archive is not null && (leadership?.IsLeader ?? true);
+    private bool Archives => archive is not null && options.Value.Archive && (leadership?.IsLeader ?? true);
 
     private async Task FollowAsync(RegistryState state, CancellationToken ct)
     {
