@@ -27,7 +27,7 @@ public sealed class BrokerRestartTests : IClassFixture<BrokerRestartTests.OwnNod
         await agent.Handler.HandleAsync(Seen("docker:before"), Ct);
 
         await _broker.StopAsync();
-        await Poll.UntilAsync(() => Task.FromResult(!agent.Status.Current.Connected), "the agent to notice", Limit, Ct);
+        await Poll.UntilAsync(() => Task.FromResult(!agent.Status.Current.Connected), "the agent to notice", TimeSpan.FromSeconds(20), Ct, () => $" {agent.Status.Current}");
         await _broker.StartAsync();
 
         await using var registry = await BusNode.StartAsync(BusRole.Registry, settings, _temp.Store);
