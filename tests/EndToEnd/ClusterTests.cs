@@ -174,7 +174,7 @@ public sealed class ClusterTests(PostgresServer postgres, RabbitMqServer rabbit,
     }
 
     [Fact]
-    public async Task PostgresRestarted_EdgesKeepServingThroughout_ThenCatchUp()
+    public async Task PostgresDown_EdgesKeepServing_EvenAfterARestart_ThenCatchUp()
     {
         await using var cluster = await MeshCluster.CreateAsync(postgres, rabbit);
         await cluster.StartAsync("registry", Ct);
@@ -192,6 +192,14 @@ public sealed class ClusterTests(PostgresServer postgres, RabbitMqServer rabbit,
                 "the edge to report the store unreachable", Ct, cluster.Describe);
             // Still routing and answering DNS from the last state it has.
             Assert.Equal(200, (await GetAsync(gateway, "web.mesh")).Status);
+            Assert.Equal(["127.0.0.1"], await Dig.RunAsync(edge.DnsPort, ["+short", "web.service.mesh"], Ct));
+
+            // Restarted while the store is still down, it serves its checkpoint.
+            Assert.Equal(0, await edge.StopAsync(Patience));
+            edge = await cluster.StartAsync("edge", Ct, dataDir: edge.DataDir);
+            using var again = new HttpClient { BaseAddress = edge.GatewayAddress, Timeout = TimeSpan.FromSeconds(10) };
+            await Eventually.WaitAsync(() => GetAsync(again, "web.mesh"), r => r.Status == 200, Patience,
+                "the restarted edge to route from its checkpoint", Ct, cluster.Describe);
             Assert.Equal(["127.0.0.1"], await Dig.RunAsync(edge.DnsPort, ["+short", "web.service.mesh"], Ct));
         }
         finally

@@ -24,7 +24,8 @@ public sealed partial class RegistryProjector(
     IOptions<SnapshotOptions> options,
     ILogger<RegistryProjector> logger,
     ISnapshotArchive? archive = null,
-    ILeadership? leadership = null) : IHostedService, IAsyncDisposable
+    ILeadership? leadership = null,
+    StoreHealth? storeHealth = null) : IHostedService, IAsyncDisposable
 {
     private readonly CancellationTokenSource _stopping = new();
     private Task _live = Task.CompletedTask;
@@ -33,7 +34,21 @@ public sealed partial class RegistryProjector(
     public async Task StartAsync(CancellationToken ct)
     {
         var state = await snapshots.LoadAsync(ct).ConfigureAwait(false) ?? RegistryState.Empty;
-        var head = await store.ReadHeadPositionAsync(ct).ConfigureAwait(false);
+        long head;
+        try
+        {
+            head = await store.ReadHeadPositionAsync(ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException && storeHealth is { Reachable: false })
+        {
+            // A server store that is down: serve the checkpoint rather than nothing, and catch up once it answers
+            // (the follow loop retries). Anything else (an unreadable event) still stops the start.
+            Log.StartedUnreachable(logger, state.Position, ex.Message);
+            _snapshotPosition = state.Position;
+            feed.Publish(state);
+            _live = Task.Run(() => FollowAsync(state, _stopping.Token), CancellationToken.None);
+            return;
+        }
         if (state.Position > head)
         {
             // The snapshot belongs to a log that is no longer there (the store was replaced): start over.
@@ -137,6 +152,9 @@ public sealed partial class RegistryProjector(
 
         [LoggerMessage(EventId = 2004, Level = LogLevel.Warning, Message = "The snapshot at position {Position} could not be archived; the state at positions after it is rebuilt from an earlier one")]
         public static partial void ArchiveFailed(ILogger logger, long position, Exception exception);
+
+        [LoggerMessage(EventId = 2005, Level = LogLevel.Warning, Message = "The event store is unreachable at start ({Error}); serving the checkpoint at position {Position} until it answers")]
+        public static partial void StartedUnreachable(ILogger logger, long position, string error);
 
         [LoggerMessage(EventId = 2003, Level = LogLevel.Error, Message = "Following the log failed at position {Position}; retrying")]
         public static partial void FollowFailed(ILogger logger, long position, Exception exception);
