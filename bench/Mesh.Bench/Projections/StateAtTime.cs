@@ -20,7 +20,22 @@ internal static class StateAtTime
     {
         path ??= Path.Combine(Path.GetTempPath(), "mesh-bench", $"replay-{events}-{instances}-{services}.db");
         await ReplayThroughput.EnsureBuiltAsync(path, events, instances, services);
-        var copy = Path.Combine(BenchStore.FreshDirectory("state-at"), "mesh.db");
+        Console.WriteLine($"state at T: {events:N0} events, {instances:N0} instances, {services:N0} services; snapshot every {every:N0} events");
+        var directory = BenchStore.FreshDirectory("state-at");
+        try
+        {
+            await RunOnCopyAsync(path, Path.Combine(directory, "mesh.db"), events, every, queries);
+        }
+        finally
+        {
+            // A copy of the store plus its archive is hundreds of megabytes: never left behind.
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    private static async Task RunOnCopyAsync(string path, string copy, int events, int every, int queries)
+    {
         File.Copy(path, copy);
         await using var store = BenchStore.Open(copy);
 
@@ -31,7 +46,6 @@ internal static class StateAtTime
         await projector.StopAsync(CancellationToken.None);
         await projector.DisposeAsync();
         var archived = await store.ReadSnapshotAsync(long.MaxValue);
-        Console.WriteLine($"state at T: {events:N0} events, {instances:N0} instances, {services:N0} services; snapshot every {every:N0} events");
         Console.WriteLine($"catch-up with archiving: {watch.Elapsed.TotalSeconds:N1} s; archive: {events / every} snapshots, the last {archived?.State.Length / 1024:N0} KiB");
 
         var decode = await TimeAsync(10, () => Task.FromResult(SnapshotCodec.Decode(archived!.State)));
