@@ -88,7 +88,16 @@ public static class BusServiceCollectionExtensions
 
     private static void ConfigureEndpoints(BusRole role, IBusRegistrationContext context, IBusFactoryConfigurator cfg, BusOptions options)
     {
-        if (role != BusRole.Registry) return;
+        if (role != BusRole.Registry)
+        {
+            // A consuming endpoint of its own (an auto-deleted queue), so that a lost broker shows in the bus's health.
+            cfg.ReceiveEndpoint(new TemporaryEndpointDefinition($"mesh-{role.ToString().ToLowerInvariant()}-status"), KebabCaseEndpointNameFormatter.Instance, e =>
+            {
+                e.ConfigureConsumeTopology = false;
+                e.Handler<BusProbe>(_ => Task.CompletedTask);
+            });
+            return;
+        }
         foreach (var queue in (string[])[BusQueues.Observations, BusQueues.Requests])
         {
             cfg.ReceiveEndpoint(queue, e =>

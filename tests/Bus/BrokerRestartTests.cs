@@ -26,8 +26,9 @@ public sealed class BrokerRestartTests : IClassFixture<BrokerRestartTests.OwnNod
         await using var agent = await BusNode.StartAsync(BusRole.Agent, settings);
         await agent.Handler.HandleAsync(Seen("docker:before"), Ct);
 
+        await agent.WaitUntilConnectedAsync();
         await _broker.StopAsync();
-        await Poll.UntilAsync(() => Task.FromResult(!agent.Status.Current.Connected), "the agent to notice", TimeSpan.FromSeconds(20), Ct, () => $" {agent.Status.Current}");
+        await Poll.UntilAsync(() => Task.FromResult(!agent.Status.Current.Connected), "the agent to notice", Limit, Ct, () => $" {agent.Status.Current}");
         await _broker.StartAsync();
 
         await using var registry = await BusNode.StartAsync(BusRole.Registry, settings, _temp.Store);

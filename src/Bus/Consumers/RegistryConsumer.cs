@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using MassTransit;
 using Mesh.Bus.Contracts;
@@ -34,16 +35,23 @@ internal sealed partial class RegistryConsumer(
             return;
         }
 
-        ObservationResult result;
+        var result = TryDecode(message, out var observation, out var unreadable)
+            ? await DecideAsync(context, observation).ConfigureAwait(false)
+            // Retrying cannot make it readable.
+            : await RejectAsync(context, $"the registry could not read this observation: {unreadable}").ConfigureAwait(false);
+
+        if (context.ResponseAddress is not null)
+            await context.RespondAsync(new ObservationDecided(result.Position, result.EventCount, result.Error)).ConfigureAwait(false);
+    }
+
+    private async Task<ObservationResult> DecideAsync(ConsumeContext<DecideObservation> context, Observation observation)
+    {
+        var message = context.Message;
         try
         {
-            result = await registry.HandleAsync(MessageCodec.Decode(message), context.CancellationToken).ConfigureAwait(false);
+            var result = await registry.HandleAsync(observation, context.CancellationToken).ConfigureAwait(false);
             Log.Decided(logger, message.Type, message.InstanceId, result.EventCount, result.Position);
-        }
-        catch (InvalidDataException ex)
-        {
-            // Retrying cannot make it readable.
-            result = await RejectAsync(context, $"the registry could not read this observation: {ex.Message}").ConfigureAwait(false);
+            return result;
         }
         catch (ArgumentException ex)
         {
@@ -55,7 +63,7 @@ internal sealed partial class RegistryConsumer(
         {
             var attempts = context.GetRetryAttempt() + 1;
             Log.GaveUp(logger, ex, message.Type, message.InstanceId, attempts);
-            result = await RejectAsync(
+            return await RejectAsync(
                 context, $"the registry failed to decide this {message.Type} in {attempts} attempt(s): {ex.GetType().Name}: {ex.Message}").ConfigureAwait(false);
         }
         catch (Exception ex) when (IsFailure(ex, context))
@@ -63,9 +71,22 @@ internal sealed partial class RegistryConsumer(
             Log.WillRetry(logger, message.Type, message.InstanceId, context.GetRetryAttempt() + 1, _options.RetryLimit + 1, ex.Message);
             throw;
         }
+    }
 
-        if (context.ResponseAddress is not null)
-            await context.RespondAsync(new ObservationDecided(result.Position, result.EventCount, result.Error)).ConfigureAwait(false);
+    private static bool TryDecode(DecideObservation message, [NotNullWhen(true)] out Observation? observation, out string error)
+    {
+        try
+        {
+            observation = MessageCodec.Decode(message);
+            error = "";
+            return true;
+        }
+        catch (InvalidDataException ex)
+        {
+            observation = null;
+            error = ex.Message;
+            return false;
+        }
     }
 
     public async Task Consume(ConsumeContext<RecordSourceEvent> context)
@@ -163,7 +184,8 @@ internal sealed partial class RegistryConsumer(
     private static bool IsFailure(Exception ex, ConsumeContext context) =>
         !(ex is OperationCanceledException && context.CancellationToken.IsCancellationRequested);
 
-    private static string RawText(JsonElement json) => json.ValueKind == JsonValueKind.Undefined ? "" : json.GetRawText();
+    // Compact: the transport may have indented it.
+    private static string RawText(JsonElement json) => json.ValueKind == JsonValueKind.Undefined ? "" : JsonSerializer.Serialize(json);
 
     private static partial class Log
     {

@@ -1,3 +1,6 @@
+using System.Text.Json;
+using MassTransit;
+using Mesh.Bus.Contracts;
 using Mesh.Bus.Tests.Support;
 using Mesh.Registry.Events;
 using Mesh.Registry.Instances;
@@ -45,6 +48,25 @@ public sealed class PoisonObservationTests(RabbitMqServer broker) : IAsyncDispos
 
         await Poll.UntilAsync(async () => (await StreamAsync(_temp.Store, "docker:healthy", Ct)).Count == 1, "the healthy one", Limit, Ct);
         Assert.False((await broker.ListQueuesAsync(vhost)).GetValueOrDefault(BusQueues.Observations + "_error") > 0);
+    }
+
+    [Fact]
+    public async Task Observation_Unreadable_IsRejectedAtOnce()
+    {
+        var settings = BusSettings.RabbitMq(broker, await broker.CreateVirtualHostAsync(), retryLimit: RetryLimit);
+        await using var registry = await BusNode.StartAsync(BusRole.Registry, settings, _temp.Store, Failing((_, _) => null));
+        await using var agent = await BusNode.StartAsync(BusRole.Agent, settings);
+        using var garbled = JsonDocument.Parse("{\"instanceId\":\"docker:garbled\",\"port\":\"eighty\"}");
+        var endpoint = await agent.Services.GetRequiredService<IBus>().GetSendEndpoint(new Uri($"queue:{BusQueues.Observations}"));
+
+        await endpoint.Send(new DecideObservation("InstanceSeen", "docker:garbled", "docker", garbled.RootElement.Clone(), MessageCodec.EncodeMetadata(EventMetadata.Empty)), Ct);
+
+        await Poll.UntilAsync(async () => (await StreamAsync(_temp.Store, "docker:garbled", Ct)).Count == 1, "the rejection", Limit, Ct);
+        var rejected = Assert.IsType<ObservationRejected>(Assert.Single(await StreamAsync(_temp.Store, "docker:garbled", Ct)).Event);
+        Assert.StartsWith("the registry could not read this observation: the InstanceSeen could not be read", rejected.Reason, StringComparison.Ordinal);
+        Assert.Equal(garbled.RootElement.GetRawText(), rejected.RawPayload);
+        // No attempt to decide it, no retries: only the rejection reached the registry.
+        Assert.IsType<InstanceInvalid>(Assert.Single(Scripted(registry).Decided).Observation);
     }
 
     [Fact]

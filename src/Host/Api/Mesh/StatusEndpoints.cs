@@ -74,7 +74,9 @@ internal static class StatusEndpoints
                     health.LastErrorAt,
                     health.Failures,
                 },
-                Bus = services.GetService<BusStatus>()?.Current,
+                Bus = services.GetService<BusStatus>()?.Current is { } bus
+                    ? new { Role = bus.Role.ToString().ToLowerInvariant(), bus.Transport, bus.Address, bus.Connected, bus.Health, bus.Description, bus.LastError, bus.LastErrorAt }
+                    : null,
                 Leader = role.Name == MeshOptions.Registry ? services.GetRequiredService<ILeadership>().IsLeader : (bool?)null,
                 Consumers = consumers,
                 Sources = sources,
