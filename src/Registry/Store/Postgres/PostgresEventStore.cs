@@ -140,17 +140,7 @@ public sealed partial class PostgresEventStore : IEventStore, ISnapshotArchive, 
 
     public Task<AppendResult> AppendAsync(StreamName stream, ExpectedVersion expected, IReadOnlyList<EventData> events, CancellationToken ct = default)
     {
-        ArgumentNullException.ThrowIfNull(events);
-        if (events.Count == 0) throw new ArgumentException("Nothing to append.", nameof(events));
-        // Serialised on the caller's thread so that concurrent callers share the JSON work.
-        var rows = new Row[events.Count];
-        for (var i = 0; i < rows.Length; i++)
-        {
-            var e = events[i];
-            rows[i] = new Row(EventTypes.NameOf(e.Event), EventSerializer.Serialize(e.Event),
-                e.Metadata == EventMetadata.Empty ? null : EventSerializer.SerializeMetadata(e.Metadata));
-        }
-        var pending = new PendingAppend(stream.Value, expected, rows);
+        var pending = PendingAppend.Of(stream, expected, events);
         if (!_pending.Writer.TryWrite(pending)) throw new ObjectDisposedException(nameof(PostgresEventStore));
         return pending.Completion.Task.WaitAsync(ct);
     }
@@ -627,18 +617,6 @@ public sealed partial class PostgresEventStore : IEventStore, ISnapshotArchive, 
         if (Volatile.Read(ref _schema) is { } schema) await schema.ContinueWith(static _ => { }, TaskScheduler.Default).ConfigureAwait(false);
         await _dataSource.DisposeAsync().ConfigureAwait(false);
         _disposing.Dispose();
-    }
-
-    private sealed record Row(string Type, byte[] Data, byte[]? Metadata);
-
-    private sealed class PendingAppend(string stream, ExpectedVersion expected, Row[] rows)
-    {
-        public string Stream { get; } = stream;
-        public ExpectedVersion Expected { get; } = expected;
-        public Row[] Rows { get; } = rows;
-        public TaskCompletionSource<AppendResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        public AppendResult Result { get; set; }
-        public Exception? Failure { get; set; }
     }
 
     private static partial class Log
