@@ -12,6 +12,12 @@ public static class BusQueues
     /// <summary>Requests from edges, each answered once the registry decided it; they expire after the edge's timeout.</summary>
     public const string Requests = "mesh-registry-requests";
 
+    /// <summary>
+    /// The tag in the name of each registry's own TTL beat queue (<c>{host}_{process}_mesh-ttl-beats_{id}</c>,
+    /// auto-deleted), bound to the <c>Mesh.Bus.Contracts:TtlBeat</c> fanout exchange that edges and registries publish to.
+    /// </summary>
+    public const string TtlBeatsTag = "mesh-ttl-beats";
+
     internal static Uri ObservationsAddress { get; } = new($"queue:{Observations}");
 
     internal static Uri RequestsAddress { get; } = new($"queue:{Requests}");

@@ -6,6 +6,7 @@ using Mesh.Bus.Consumers;
 using Mesh.Bus.Contracts;
 using Mesh.Bus.Status;
 using Mesh.Registry.Configuration;
+using Mesh.Registry.Health;
 using Mesh.Registry.Instances;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -25,7 +26,10 @@ public static class BusServiceCollectionExtensions
     /// (the process's <see cref="InstanceRegistry"/> unless one was registered under that key first) and leaves the
     /// process's <see cref="IObservationHandler"/> alone. <see cref="BusRole.Agent"/> and <see cref="BusRole.Edge"/>
     /// replace <see cref="IObservationHandler"/> with one that sends over the bus: call this after
-    /// <c>AddMeshRegistry</c>. Role <c>all</c> needs no bus: do not call this at all.
+    /// <c>AddMeshRegistry</c>. <see cref="BusRole.Registry"/> and <see cref="BusRole.Edge"/>, which serve the Consul API,
+    /// replace the API's <see cref="ITtlHeartbeatSink"/> with one that also publishes each TTL beat
+    /// (<see cref="TtlBeat"/>), and every registry records the beats it receives in its own <see cref="TtlHeartbeats"/>.
+    /// Role <c>all</c> needs no bus: do not call this at all.
     /// </summary>
     public static IServiceCollection AddMeshBus(this IServiceCollection services, IConfiguration configuration, BusRole role)
     {
@@ -46,7 +50,11 @@ public static class BusServiceCollectionExtensions
         var rabbitMq = string.Equals(section["Transport"], BusOptions.RabbitMqTransport, StringComparison.OrdinalIgnoreCase);
         services.AddMassTransit(x =>
         {
-            if (role == BusRole.Registry) x.AddConsumer<RegistryConsumer>();
+            if (role == BusRole.Registry)
+            {
+                x.AddConsumer<RegistryConsumer>();
+                x.AddConsumer<TtlBeatConsumer>();
+            }
             if (rabbitMq)
             {
                 x.UsingRabbitMq((context, cfg) =>
@@ -69,6 +77,13 @@ public static class BusServiceCollectionExtensions
             }
         });
 
+        if (role is BusRole.Registry or BusRole.Edge)
+        {
+            // The health checker runs on the leading registry only: TTL beats the API takes here go to every registry.
+            services.AddMeshTtlHeartbeats();
+            services.RemoveAll<ITtlHeartbeatSink>();
+            services.AddSingleton<ITtlHeartbeatSink, BusTtlHeartbeatSink>();
+        }
         switch (role)
         {
             case BusRole.Registry:
@@ -98,6 +113,12 @@ public static class BusServiceCollectionExtensions
             });
             return;
         }
+        // TTL beats, published by every API: a queue of this process's own (auto-deleted, named after the host and
+        // process), bound to the TtlBeat exchange, so that every registry gets every beat (no competing here).
+        cfg.ReceiveEndpoint(new TemporaryEndpointDefinition(BusQueues.TtlBeatsTag), KebabCaseEndpointNameFormatter.Instance, e =>
+        {
+            e.ConfigureConsumer<TtlBeatConsumer>(context);
+        });
         foreach (var queue in (string[])[BusQueues.Observations, BusQueues.Requests])
         {
             cfg.ReceiveEndpoint(queue, e =>

@@ -15,7 +15,6 @@ using Mesh.Registry;
 using Mesh.Registry.Health;
 using Mesh.Registry.Sources.Docker;
 using Mesh.Registry.Sources.Marathon;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Mesh.Host;
@@ -113,8 +112,9 @@ public static class MeshApp
                 services.AddMeshBus(configuration, BusRole.Registry);
                 break;
             case MeshOptions.Edge:
-                // The Consul API's TTL endpoints note beats here; the TTL clock itself runs on the leading registry.
-                services.TryAddSingleton<TtlHeartbeats>();
+                // The Consul API's TTL endpoints note beats here; the TTL clock itself runs on the leading registry,
+                // which gets them over the bus (AddMeshBus puts its sink in place of the local one).
+                services.AddMeshTtlHeartbeats();
                 services.AddMeshNginx(configuration);
                 services.AddMeshGateway(configuration);
                 services.AddMeshDns(configuration);

@@ -1,5 +1,6 @@
 using Mesh.Bus.Clients;
 using Mesh.Bus.Status;
+using Mesh.Registry.Health;
 using Mesh.Registry.Instances;
 using Mesh.Registry.Store;
 using Mesh.Tests.Common;
@@ -26,6 +27,33 @@ public sealed class BusServiceCollectionExtensionsTests : IAsyncDisposable
 
         Assert.IsType(expected, provider.GetRequiredService<IObservationHandler>());
         Assert.Single(provider.GetServices<IObservationHandler>());
+    }
+
+    [Theory]
+    [InlineData(BusRole.Edge, typeof(BusTtlHeartbeatSink))]
+    [InlineData(BusRole.Registry, typeof(BusTtlHeartbeatSink))]
+    [InlineData(BusRole.Agent, null)]
+    public async Task AddMeshBus_RolesServingTheConsulApi_PublishTtlBeats(BusRole role, Type? expected)
+    {
+        await using var provider = Compose(role);
+
+        var sink = provider.GetService<ITtlHeartbeatSink>();
+
+        if (expected is null) Assert.Null(sink);
+        else Assert.IsType(expected, sink);
+        if (expected is not null) Assert.Single(provider.GetServices<ITtlHeartbeatSink>());
+    }
+
+    [Fact]
+    public async Task AddMeshBus_Registry_AfterTheHealthChecks_ReplacesTheirLocalSink()
+    {
+        var services = new ServiceCollection().AddLogging().AddMeshTtlHeartbeats();
+        services.AddSingleton<IEventStore>(_temp.Store);
+        services.AddSingleton<InstanceRegistry>();
+        services.AddSingleton<IObservationHandler>(sp => sp.GetRequiredService<InstanceRegistry>());
+        await using var provider = services.AddMeshBus(new ConfigurationBuilder().Build(), BusRole.Registry).BuildServiceProvider();
+
+        Assert.IsType<BusTtlHeartbeatSink>(Assert.Single(provider.GetServices<ITtlHeartbeatSink>()));
     }
 
     [Fact]

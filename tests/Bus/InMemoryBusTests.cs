@@ -1,6 +1,9 @@
+using MassTransit;
 using Mesh.Bus.Clients;
+using Mesh.Bus.Contracts;
 using Mesh.Bus.Tests.Support;
 using Mesh.Registry.Events;
+using Mesh.Registry.Health;
 using Mesh.Registry.Instances;
 using Mesh.Tests.Common;
 using Microsoft.Extensions.DependencyInjection;
@@ -46,5 +49,17 @@ public sealed class InMemoryBusTests : IAsyncDisposable
 
         await Poll.UntilAsync(async () => (await StreamAsync(_temp.Store, "docker:mem-2", Ct)).Count == 1, "the registration", TimeSpan.FromSeconds(30), Ct);
         Assert.IsType<InstanceRegistered>(Assert.Single(await StreamAsync(_temp.Store, "docker:mem-2", Ct)).Event);
+    }
+
+    [Fact]
+    public async Task TtlBeat_InMemory_IsRecordedWithTheSendersTime()
+    {
+        await using var registry = await BusNode.StartAsync(BusRole.Registry, BusSettings.InMemory(), _temp.Store);
+        var at = DateTimeOffset.UtcNow.AddSeconds(-2);
+
+        await registry.Services.GetRequiredService<IBus>().Publish(new TtlBeat("api:mem-3", "mem-ttl", at, "passing"), Ct);
+
+        var heartbeats = registry.Services.GetRequiredService<TtlHeartbeats>();
+        await Poll.UntilAsync(() => Task.FromResult(heartbeats.LastBeat("api:mem-3", "mem-ttl") == at), "the beat", TimeSpan.FromSeconds(30), Ct);
     }
 }

@@ -130,6 +130,46 @@ public sealed class ClusterTests(PostgresServer postgres, RabbitMqServer rabbit,
     }
 
     [Fact]
+    public async Task TtlBeatsThroughAnEdge_KeepTheCheckAlive_OnTheLeadingRegistry_UntilTheyStop()
+    {
+        await using var cluster = await MeshCluster.CreateAsync(postgres, rabbit);
+        var registries = new[] { await cluster.StartAsync("registry", Ct), await cluster.StartAsync("registry", Ct) };
+        var edge = await cluster.StartAsync("edge", Ct);
+        // The leader's health checker runs the TTL clock; the edge only takes the beats.
+        await Eventually.WaitAsync(() => LeaderAsync(registries), l => l is not null, Patience, "a leader", Ct, cluster.Describe);
+        using (var put = await edge.Client.RegisterAsync(
+            """{"ID":"beating","Name":"beating","Port":9998,"Check":{"CheckID":"beating-ttl","TTL":"3s","Status":"passing"}}""", Ct))
+            Assert.True(put.StatusCode == HttpStatusCode.OK, $"{(int)put.StatusCode} {await put.Content.ReadAsStringAsync(Ct)}{cluster.Describe()}");
+
+        // Beat through the edge's Consul API about once a second (three beats per TTL) for ten seconds. The delay
+        // is the client's heartbeat cadence, i.e. the behaviour under test, not a wait for the cluster to settle.
+        var beating = System.Diagnostics.Stopwatch.StartNew();
+        var beats = 0;
+        while (beating.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            using (var pass = await edge.Client.PutAsync("/v1/agent/check/pass/beating-ttl", null, Ct))
+                Assert.True(pass.StatusCode == HttpStatusCode.OK, $"beat {beats}: {(int)pass.StatusCode} {await pass.Content.ReadAsStringAsync(Ct)}{cluster.Describe()}");
+            beats++;
+            await Task.Delay(TimeSpan.FromSeconds(1), Ct);
+        }
+        var stopped = await cluster.ReadHeadAsync(Ct);
+
+        // Over three TTLs went by: the leader heard every beat, so the check never expired.
+        Assert.DoesNotContain(await cluster.ReadLogAsync(Ct), e => IsCritical(e.Event));
+        Assert.True(beats >= 8, $"only {beats} beats in {beating.Elapsed}");
+
+        // No more beats: the leader's clock runs, and the check goes critical about a TTL later.
+        var expired = await Eventually.WaitAsync(() => cluster.ReadLogAsync(Ct), l => l.Any(e => e.Position > stopped && IsCritical(e.Event)),
+            Patience, "the leader to expire the TTL check once the beats stopped", Ct, cluster.Describe);
+        var critical = (InstanceHealthChanged)expired.First(e => IsCritical(e.Event)).Event;
+        Assert.Equal("beating-ttl", critical.CheckId);
+        Assert.StartsWith("TTL expired", critical.Output, StringComparison.Ordinal);
+
+        static bool IsCritical(IEvent e) =>
+            e is InstanceHealthChanged { Status: HealthStatus.Critical } h && h.InstanceId.EndsWith("beating", StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task RegistriesStopped_ObservationsWaitInRabbitMq_AndAreDecidedWhenOneReturns()
     {
         await using var cluster = await MeshCluster.CreateAsync(postgres, rabbit, docker);

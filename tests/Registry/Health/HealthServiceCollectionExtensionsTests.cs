@@ -58,6 +58,8 @@ public sealed class HealthServiceCollectionExtensionsTests
         using var provider = new ServiceCollection().AddMeshHealthChecks(new ConfigurationBuilder().Build()).BuildServiceProvider();
 
         Assert.Same(provider.GetRequiredService<TtlHeartbeats>(), provider.GetRequiredService<TtlHeartbeats>());
+        // Role all: the API's beats go straight to the process's own heartbeats.
+        Assert.IsType<LocalTtlHeartbeatSink>(provider.GetRequiredService<ITtlHeartbeatSink>());
     }
 
     private static HealthCheckOptions Resolve(Dictionary<string, string?> settings)

@@ -16,17 +16,17 @@ internal static class CheckEndpoints
 {
     public static RouteGroupBuilder MapCheckEndpoints(this RouteGroupBuilder agent)
     {
-        agent.MapMethods("/check/pass/{checkId}", PutOrLegacyGet, (string checkId, HttpContext http, RegistryFeed feed, ApiObservations o, TtlHeartbeats beats, CancellationToken ct) =>
+        agent.MapMethods("/check/pass/{checkId}", PutOrLegacyGet, (string checkId, HttpContext http, RegistryFeed feed, ApiObservations o, ITtlHeartbeatSink beats, CancellationToken ct) =>
             ReportAsync(checkId, HealthStatus.Passing, http.Request.Query["note"].LastOrDefault(), http, feed, o, beats, ct));
-        agent.MapMethods("/check/warn/{checkId}", PutOrLegacyGet, (string checkId, HttpContext http, RegistryFeed feed, ApiObservations o, TtlHeartbeats beats, CancellationToken ct) =>
+        agent.MapMethods("/check/warn/{checkId}", PutOrLegacyGet, (string checkId, HttpContext http, RegistryFeed feed, ApiObservations o, ITtlHeartbeatSink beats, CancellationToken ct) =>
             ReportAsync(checkId, HealthStatus.Warning, http.Request.Query["note"].LastOrDefault(), http, feed, o, beats, ct));
-        agent.MapMethods("/check/fail/{checkId}", PutOrLegacyGet, (string checkId, HttpContext http, RegistryFeed feed, ApiObservations o, TtlHeartbeats beats, CancellationToken ct) =>
+        agent.MapMethods("/check/fail/{checkId}", PutOrLegacyGet, (string checkId, HttpContext http, RegistryFeed feed, ApiObservations o, ITtlHeartbeatSink beats, CancellationToken ct) =>
             ReportAsync(checkId, HealthStatus.Critical, http.Request.Query["note"].LastOrDefault(), http, feed, o, beats, ct));
         agent.MapPut("/check/update/{checkId}", UpdateAsync);
         return agent;
     }
 
-    private static async Task<IResult> UpdateAsync(string checkId, HttpContext http, RegistryFeed feed, ApiObservations o, TtlHeartbeats beats, CancellationToken ct)
+    private static async Task<IResult> UpdateAsync(string checkId, HttpContext http, RegistryFeed feed, ApiObservations o, ITtlHeartbeatSink beats, CancellationToken ct)
     {
         string body;
         using (var reader = new StreamReader(http.Request.Body))
@@ -54,7 +54,7 @@ internal static class CheckEndpoints
 
     private static async Task<IResult> ReportAsync(
         string checkId, HealthStatus status, string? note, HttpContext http, RegistryFeed feed, ApiObservations observations,
-        TtlHeartbeats beats, CancellationToken ct)
+        ITtlHeartbeatSink beats, CancellationToken ct)
     {
         var state = feed.Current;
         if (!state.CheckOwners.TryGetValue(checkId, out var instanceId)
@@ -65,8 +65,9 @@ internal static class CheckEndpoints
         if (check.Spec.Kind != CheckKind.Ttl)
             return ConsulResults.BadRequest($"Check '{checkId}' is a {check.Spec.Kind.ToString().ToUpperInvariant()} check, not a TTL check; only TTL checks take reports");
 
-        // A report that repeats the current status appends nothing, so the TTL clock is told in memory that it came.
-        beats.Beat(instanceId, checkId);
+        // A report that repeats the current status appends nothing, so the TTL clock is told in memory that it came
+        // (in a cluster, the sink also publishes the beat to every registry: the leader's checker runs the clock).
+        beats.Beat(instanceId, checkId, status);
         var report = new CheckReported(instanceId, ConsulServiceIds.Source, checkId, status, note ?? "") { Metadata = observations.Metadata(http) };
         var result = await observations.SendAsync(report, ct);
         return result.IsRejected ? UnknownCheck(checkId) : Results.Ok();

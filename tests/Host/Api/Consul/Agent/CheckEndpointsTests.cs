@@ -1,6 +1,9 @@
 using System.Net;
 using System.Text.Json;
 using Mesh.Registry.Events;
+using Mesh.Registry.Health;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 using Mesh.Host.Tests.Common;
 
@@ -76,6 +79,53 @@ public sealed class CheckEndpointsTests(MeshHostFixture fixture) : IClassFixture
         await Mesh.PutOkAsync("/v1/agent/check/pass/service:ttl-twice");
 
         Assert.Equal(head, await Mesh.StoreHeadAsync());
+    }
+
+    [Fact]
+    public async Task Pass_RepeatingTheStatus_StillTellsTheTtlClock()
+    {
+        await Mesh.RegisterAsync("""{"Name": "ttl-beat", "Check": {"TTL": "30s"}}""");
+        await Mesh.PutOkAsync("/v1/agent/check/pass/service:ttl-beat");
+        var heartbeats = Mesh.App.Services.GetRequiredService<TtlHeartbeats>();
+        var first = heartbeats.LastBeat("api:ttl-beat", "service:ttl-beat");
+        Assert.NotNull(first);
+        // Role all: the one process's own heartbeats, which its health checker reads.
+        Assert.IsType<LocalTtlHeartbeatSink>(Mesh.App.Services.GetRequiredService<ITtlHeartbeatSink>());
+
+        await Mesh.PutOkAsync("/v1/agent/check/pass/service:ttl-beat");
+
+        Assert.True(heartbeats.LastBeat("api:ttl-beat", "service:ttl-beat") >= first);
+    }
+
+    [Theory]
+    [InlineData("edge")]
+    [InlineData("registry")]
+    public async Task ClusterRoles_TtlBeats_GoToEveryRegistryOverTheBus(string role)
+    {
+        var dataDir = Path.Combine(Path.GetTempPath(), "mesh-host-tests", Guid.NewGuid().ToString("N"));
+        var settings = new Dictionary<string, string?>
+        {
+            ["Mesh:Role"] = role,
+            ["Mesh:DataDir"] = dataDir,
+            ["Mesh:Store:Kind"] = "postgres",
+            ["Mesh:Store:ConnectionString"] = "Host=127.0.0.1;Port=1;Username=mesh;Password=mesh;Database=mesh",
+            ["Mesh:Bus:Transport"] = "rabbitmq",
+            ["Mesh:Bus:RabbitMq:Host"] = "127.0.0.1",
+        };
+        try
+        {
+            // Composed only, never started: nothing connects.
+            await using var app = MeshApp.Build([], b => b.Configuration.AddInMemoryCollection(settings));
+
+            var sink = app.Services.GetRequiredService<ITtlHeartbeatSink>();
+
+            Assert.Equal("Mesh.Bus.Clients.BusTtlHeartbeatSink", sink.GetType().FullName);
+            Assert.Single(app.Services.GetServices<ITtlHeartbeatSink>());
+        }
+        finally
+        {
+            if (Directory.Exists(dataDir)) Directory.Delete(dataDir, recursive: true);
+        }
     }
 
     [Theory]
