@@ -519,21 +519,21 @@ public abstract class EventStoreContract : IAsyncLifetime
     protected static Task<List<RecordedEvent>> ReadStream(IEventStore store, StreamName stream, long fromVersion = 0) =>
         store.ReadStreamAsync(stream, fromVersion, Ct).ToListAsync(Ct).AsTask();
 
-    private static CancellationTokenSource Timeout()
+    protected static CancellationTokenSource Timeout()
     {
         var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         cts.CancelAfter(Patience);
         return cts;
     }
 
-    private static async Task<List<RecordedEvent>> Take(IAsyncEnumerator<RecordedEvent> subscription, int count)
+    protected static async Task<List<RecordedEvent>> Take(IAsyncEnumerator<RecordedEvent> subscription, int count)
     {
         var taken = new List<RecordedEvent>();
         while (taken.Count < count && await subscription.MoveNextAsync()) taken.Add(subscription.Current);
         return taken;
     }
 
-    private static async Task<List<RecordedEvent>> Collect(IEventStore store, long from, long count, CancellationToken ct)
+    protected static async Task<List<RecordedEvent>> Collect(IEventStore store, long from, long count, CancellationToken ct)
     {
         var seen = new List<RecordedEvent>();
         await foreach (var e in store.SubscribeAllAsync(from, ct))

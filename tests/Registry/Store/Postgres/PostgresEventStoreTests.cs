@@ -304,30 +304,6 @@ public sealed class PostgresEventStoreTests(PostgresServer server) : EventStoreC
         await tx.CommitAsync(Ct);
     }
 
-    private static CancellationTokenSource Timeout()
-    {
-        var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        cts.CancelAfter(Patience);
-        return cts;
-    }
-
-    private static async Task<List<RecordedEvent>> Take(IAsyncEnumerator<RecordedEvent> subscription, int count)
-    {
-        var taken = new List<RecordedEvent>();
-        while (taken.Count < count && await subscription.MoveNextAsync()) taken.Add(subscription.Current);
-        return taken;
-    }
-
-    private static async Task<List<RecordedEvent>> Collect(IEventStore store, long from, long count, CancellationToken ct)
-    {
-        var seen = new List<RecordedEvent>();
-        await foreach (var e in store.SubscribeAllAsync(from, ct))
-        {
-            seen.Add(e);
-            if (seen.Count == count) break;
-        }
-        return seen;
-    }
 
     /// <summary>tests/Registry.AppendWorker run as a process of its own (<c>dotnet Mesh.Registry.AppendWorker.dll</c>).</summary>
     private sealed class AppendWorker : IAsyncDisposable
