@@ -156,30 +156,13 @@ public sealed partial class DockerEngine : IAsyncDisposable
                 "--exec-root", Path.Combine(WorkDirectory, "exec"),
                 "--pidfile", Path.Combine(WorkDirectory, "dockerd.pid"),
             },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
         };
         foreach (var argument in extraArguments) info.ArgumentList.Add(argument);
         var log = new StreamWriter(LogPath, append: true) { AutoFlush = true };
-        var daemon = new Process { StartInfo = info, EnableRaisingEvents = true };
-        daemon.OutputDataReceived += (_, e) => Append(log, e.Data);
-        daemon.ErrorDataReceived += (_, e) => Append(log, e.Data);
+        var daemon = ServerProcess.Start(info, log);
         daemon.Exited += (_, _) => { lock (log) log.Dispose(); };
-        daemon.Start();
-        daemon.BeginOutputReadLine();
-        daemon.BeginErrorReadLine();
         _daemon = daemon;
-
-        var clock = Stopwatch.StartNew();
-        while (!await PingAsync())
-        {
-            if (daemon.HasExited)
-                throw new InvalidOperationException($"dockerd exited with code {daemon.ExitCode} before answering.{Describe()}");
-            if (clock.Elapsed > TimeSpan.FromSeconds(60))
-                throw new TimeoutException($"dockerd did not answer on {SocketPath} within 60 s.{Describe()}");
-            await Task.Delay(50);
-        }
+        await ServerProcess.WaitUntilServingAsync(daemon, PingAsync, $"dockerd answering on {SocketPath}", TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(50), Describe);
     }
 
     public async Task RestartEngineAsync()
@@ -342,15 +325,6 @@ public sealed partial class DockerEngine : IAsyncDisposable
         }
     }
 
-    private static void Append(StreamWriter log, string? line)
-    {
-        if (line is null) return;
-        lock (log)
-        {
-            try { log.WriteLine(line); }
-            catch (ObjectDisposedException) { }
-        }
-    }
 
     /// <summary>A static executable has no PT_INTERP program header (no dynamic loader to ask for).</summary>
     private static bool IsStatic(string path)

@@ -132,31 +132,19 @@ public sealed partial class PostgresServer : IAsyncDisposable
             "-c", "max_connections=300", "-c", "logging_collector=off",
         ];
         var info = Command(postgres, args, asPostgres: true);
-        info.RedirectStandardOutput = true;
-        info.RedirectStandardError = true;
         _log ??= new StreamWriter(new FileStream(LogPath, FileMode.Append, FileAccess.Write, FileShare.ReadWrite)) { AutoFlush = true };
-        var log = _log;
-        var postmaster = new Process { StartInfo = info, EnableRaisingEvents = true };
-        postmaster.OutputDataReceived += (_, e) => Append(log, e.Data);
-        postmaster.ErrorDataReceived += (_, e) => Append(log, e.Data);
-        postmaster.Start();
-        postmaster.BeginOutputReadLine();
-        postmaster.BeginErrorReadLine();
+        var postmaster = ServerProcess.Start(info, _log);
         _postmaster = postmaster;
-
-        var clock = Stopwatch.StartNew();
-        while (!await AcceptsConnectionsAsync())
+        try
         {
-            if (postmaster.HasExited)
-            {
-                await postmaster.WaitForExitAsync();
-                _postmaster = null;
-                postmaster.Dispose();
-                throw new InvalidOperationException($"postgres exited before accepting connections.{Describe()}");
-            }
-            if (clock.Elapsed > Patience)
-                throw new TimeoutException($"PostgreSQL did not accept connections on 127.0.0.1:{Port} within {Patience.TotalSeconds} s.{Describe()}");
-            await Task.Delay(50);
+            await ServerProcess.WaitUntilServingAsync(postmaster, AcceptsConnectionsAsync, $"PostgreSQL accepting connections on 127.0.0.1:{Port}",
+                Patience, TimeSpan.FromMilliseconds(50), Describe);
+        }
+        catch (InvalidOperationException)
+        {
+            _postmaster = null;
+            postmaster.Dispose();
+            throw;
         }
     }
 
@@ -316,15 +304,6 @@ public sealed partial class PostgresServer : IAsyncDisposable
         }
     }
 
-    private static void Append(StreamWriter log, string? line)
-    {
-        if (line is null) return;
-        lock (log)
-        {
-            try { log.WriteLine(line); }
-            catch (ObjectDisposedException) { }
-        }
-    }
 
     [DllImport("libc", SetLastError = true)]
     private static extern int kill(int pid, int signal);

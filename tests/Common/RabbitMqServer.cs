@@ -90,29 +90,19 @@ public sealed partial class RabbitMqServer : IAsyncDisposable
         if (_server is not null) throw new InvalidOperationException("RabbitMQ is running.");
         var info = Command("rabbitmq-server", []);
         _log ??= new StreamWriter(new FileStream(LogPath, FileMode.Append, FileAccess.Write, FileShare.ReadWrite)) { AutoFlush = true };
-        var log = _log;
-        var server = new Process { StartInfo = info, EnableRaisingEvents = true };
-        server.OutputDataReceived += (_, e) => Append(log, e.Data);
-        server.ErrorDataReceived += (_, e) => Append(log, e.Data);
-        server.Start();
-        server.BeginOutputReadLine();
-        server.BeginErrorReadLine();
+        var server = ServerProcess.Start(info, _log);
         _server = server;
-
-        var clock = Stopwatch.StartNew();
         // The AMQP listener opens late in the boot; only then is await_startup worth its CLI start-up.
-        while (!await AcceptsConnectionsAsync())
+        try
         {
-            if (server.HasExited)
-            {
-                await server.WaitForExitAsync();
-                _server = null;
-                server.Dispose();
-                throw new InvalidOperationException($"rabbitmq-server exited before listening on {Host}:{Port}.{Describe()}");
-            }
-            if (clock.Elapsed > Patience)
-                throw new TimeoutException($"RabbitMQ did not listen on {Host}:{Port} within {Patience.TotalSeconds} s.{Describe()}");
-            await Task.Delay(100);
+            await ServerProcess.WaitUntilServingAsync(server, AcceptsConnectionsAsync, $"RabbitMQ listening on {Host}:{Port}",
+                Patience, TimeSpan.FromMilliseconds(100), Describe);
+        }
+        catch (InvalidOperationException)
+        {
+            _server = null;
+            server.Dispose();
+            throw;
         }
         await CtlAsync("await_startup", "--timeout", ((int)Patience.TotalSeconds).ToString(CultureInfo.InvariantCulture));
     }
@@ -284,16 +274,6 @@ public sealed partial class RabbitMqServer : IAsyncDisposable
             catch (SocketException)
             {
             }
-        }
-    }
-
-    private static void Append(StreamWriter log, string? line)
-    {
-        if (line is null) return;
-        lock (log)
-        {
-            try { log.WriteLine(line); }
-            catch (ObjectDisposedException) { }
         }
     }
 }

@@ -74,6 +74,11 @@ internal sealed class MeshCluster : IAsyncDisposable
         var mesh = MeshProcess.Start(dataDir, environment);
         _processes.Add(mesh);
         await mesh.WaitHealthyAsync(Patience, ct);
+        // An agent follows its engine once its connect reconcile is done; a container started before that is found
+        // by the reconcile rather than by its start event.
+        if (environment.ContainsKey("MESH__SOURCES__DOCKER__ENDPOINT"))
+            await Eventually.WaitAsync(() => StatusAsync(mesh, ct), s => (long?)s["Sources"]?["docker"]?["Reconciles"] >= 1, Patience,
+                "the agent's first Docker reconcile", ct, mesh.Describe);
         return mesh;
     }
 
