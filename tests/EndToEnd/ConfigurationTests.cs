@@ -9,6 +9,9 @@ public sealed class ConfigurationTests
     [Theory]
     [InlineData("MESH__API__URL", "nonsense", "Mesh:Api:Url")]
     [InlineData("MESH__ROLE", "banana", "Mesh:Role")]
+    [InlineData("MESH__ROLE", "edge", "Mesh:Store:Kind")] // a cluster role on the embedded store
+    [InlineData("MESH__ROLE", "registry", "Mesh:Bus:Transport")] // ... and on the in-process bus
+    [InlineData("MESH__STORE__KIND", "postgres", "Mesh:Store:ConnectionString")]
     [InlineData("MESH__PROJECTIONS__SNAPSHOTEVERY", "0", "Mesh:Projections:SnapshotEvery")]
     [InlineData("MESH__GATEWAY__GRACE", "soon", "Mesh:Gateway:Grace")]
     [InlineData("MESH__GATEWAY__RETRIES", "50", "Mesh:Gateway:Retries")]
