@@ -175,21 +175,7 @@ public sealed partial class DockerEngine : IAsyncDisposable
     public async Task<string> DockerAsync(params string[] args) => await RunCliAsync(args, stdin: null);
 
     /// <summary>The engine's log, for failure messages.</summary>
-    public string Describe()
-    {
-        string text;
-        try
-        {
-            using var stream = new FileStream(LogPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-            text = new StreamReader(stream).ReadToEnd();
-        }
-        catch (IOException)
-        {
-            text = "(no log)";
-        }
-        var lines = text.Split('\n');
-        return $"{Environment.NewLine}--- dockerd log (last 30 lines) ---{Environment.NewLine}{string.Join('\n', lines.TakeLast(30))}";
-    }
+    public string Describe() => ServerProcess.LogTail(LogPath, "dockerd");
 
     public async ValueTask DisposeAsync()
     {

@@ -120,16 +120,20 @@ public sealed partial class PostgresServer : IAsyncDisposable
         return (int)(long)(await command.ExecuteScalarAsync())!;
     }
 
-    /// <summary>Starts the server on <see cref="Port"/> and waits until it accepts connections.</summary>
-    public async Task StartAsync()
+    /// <summary>
+    /// Starts the server on <see cref="Port"/> and waits until it accepts connections. Tests run it with
+    /// <c>fsync=off</c>; <paramref name="durable"/> keeps PostgreSQL's own durability defaults (for benchmarks that
+    /// compare with a store that flushes).
+    /// </summary>
+    public async Task StartAsync(bool durable = false)
     {
         if (_postmaster is not null) throw new InvalidOperationException("PostgreSQL is running.");
         var postgres = Path.Combine(_binDirectory, "postgres");
         string[] args =
         [
             "-D", DataDirectory, "-p", Port.ToString(CultureInfo.InvariantCulture), "-k", SocketDirectory,
-            "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "full_page_writes=off",
-            "-c", "max_connections=300", "-c", "logging_collector=off",
+            "-c", "listen_addresses=127.0.0.1", "-c", "max_connections=300", "-c", "logging_collector=off",
+            .. (durable ? Array.Empty<string>() : ["-c", "fsync=off", "-c", "full_page_writes=off"]),
         ];
         var info = Command(postgres, args, asPostgres: true);
         _log ??= new StreamWriter(new FileStream(LogPath, FileMode.Append, FileAccess.Write, FileShare.ReadWrite)) { AutoFlush = true };
@@ -170,20 +174,7 @@ public sealed partial class PostgresServer : IAsyncDisposable
     }
 
     /// <summary>The server's log, for failure messages.</summary>
-    public string Describe()
-    {
-        string text;
-        try
-        {
-            using var stream = new FileStream(LogPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-            text = new StreamReader(stream).ReadToEnd();
-        }
-        catch (IOException)
-        {
-            text = "(no log)";
-        }
-        return $"{Environment.NewLine}--- postgres log (last 30 lines) ---{Environment.NewLine}{string.Join('\n', text.Split('\n').TakeLast(30))}";
-    }
+    public string Describe() => ServerProcess.LogTail(LogPath, "postgres");
 
     public async ValueTask DisposeAsync()
     {

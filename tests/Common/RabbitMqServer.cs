@@ -175,20 +175,7 @@ public sealed partial class RabbitMqServer : IAsyncDisposable
     }
 
     /// <summary>The node's log, for failure messages.</summary>
-    public string Describe()
-    {
-        string text;
-        try
-        {
-            using var stream = new FileStream(LogPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-            text = new StreamReader(stream).ReadToEnd();
-        }
-        catch (IOException)
-        {
-            text = "(no log)";
-        }
-        return $"{Environment.NewLine}--- rabbitmq log (last 30 lines) ---{Environment.NewLine}{string.Join('\n', text.Split('\n').TakeLast(30))}";
-    }
+    public string Describe() => ServerProcess.LogTail(LogPath, "rabbitmq");
 
     public async ValueTask DisposeAsync()
     {

@@ -45,6 +45,22 @@ internal static class ServerProcess
         }
     }
 
+    /// <summary>The last 30 lines of a server's log, headed by its <paramref name="name"/>, for failure messages.</summary>
+    public static string LogTail(string path, string name)
+    {
+        string text;
+        try
+        {
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            text = new StreamReader(stream).ReadToEnd();
+        }
+        catch (IOException)
+        {
+            text = "(no log)";
+        }
+        return $"{Environment.NewLine}--- {name} log (last 30 lines) ---{Environment.NewLine}{string.Join('\n', text.Split('\n').TakeLast(30))}";
+    }
+
     /// <summary>Appends one line of a server's output; a line arriving after the log was closed is dropped.</summary>
     public static void Append(StreamWriter log, string? line)
     {

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Npgsql;
 using Mesh.Bench.Workloads;
 using Mesh.Registry.Events;
 using Mesh.Registry.Store;
@@ -54,11 +55,13 @@ internal static class PostgresAppendThroughput
         await postgres.InitializeAsync();
         try
         {
-            // fsync=off first: the test server as it starts; then the same cluster restarted durable.
+            // fsync=off first: the test server as it starts; then the same cluster restarted with PostgreSQL's defaults.
             if (modes.Contains(false)) await PostgresRowsAsync(postgres, "postgres fsync=off", writerCounts, events, sample, rows, ct);
             if (modes.Contains(true))
             {
-                await using var durable = await DurablePostgres.RestartAsync(postgres);
+                await postgres.StopAsync();
+                await postgres.StartAsync(durable: true);
+                await RequireDurableAsync(postgres);
                 await PostgresRowsAsync(postgres, "postgres fsync=on", writerCounts, events, sample, rows, ct);
             }
         }
@@ -79,6 +82,15 @@ internal static class PostgresAppendThroughput
                 return string.Create(CultureInfo.InvariantCulture, $"{r.EventsPerSecond,9:N0} ({At(r.Latencies, 0.5):F2} / {At(r.Latencies, 0.99):F2})").PadRight(30);
             })));
         }
+    }
+
+    private static async Task RequireDurableAsync(PostgresServer postgres)
+    {
+        await using var connection = new NpgsqlConnection(postgres.ConnectionString());
+        await connection.OpenAsync();
+        await using var show = new NpgsqlCommand("SELECT current_setting('fsync') || ' ' || current_setting('synchronous_commit') || ' ' || current_setting('full_page_writes')", connection);
+        var settings = (string)(await show.ExecuteScalarAsync())!;
+        if (settings != "on on on") throw new InvalidOperationException($"fsync, synchronous_commit, full_page_writes are '{settings}', not all on.");
     }
 
     private static async Task PostgresRowsAsync(PostgresServer postgres, string name, int[] writerCounts, int events, InstanceRegistered sample, List<Row> rows, CancellationToken ct)
