@@ -62,7 +62,7 @@ public sealed partial class PostgresServer : IAsyncDisposable
             // A free port may be taken between the check and postgres binding it: try a few.
             for (var attempt = 1; ; attempt++)
             {
-                Port = FreePort();
+                Port = ServerProcess.FreePort();
                 try
                 {
                     await StartAsync();
@@ -263,25 +263,6 @@ public sealed partial class PostgresServer : IAsyncDisposable
             .OrderByDescending(x => x.version)
             .Select(x => Path.Combine(x.dir, "bin"))
             .FirstOrDefault();
-    }
-
-    // Below Linux's ephemeral range (32768-60999), so a port-0 bind elsewhere in the run cannot take it between the
-    // check and postgres binding it.
-    private static int FreePort()
-    {
-        while (true)
-        {
-            var port = Random.Shared.Next(20_000, 32_000);
-            try
-            {
-                using var listener = new TcpListener(IPAddress.Loopback, port);
-                listener.Start();
-                return port;
-            }
-            catch (SocketException)
-            {
-            }
-        }
     }
 
     // /tmp, not $TMPDIR: the unix socket path must stay short, and the postgres user must be able to reach it.

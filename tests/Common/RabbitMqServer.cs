@@ -65,8 +65,8 @@ public sealed partial class RabbitMqServer : IAsyncDisposable
             // A free port may be taken between the check and the node binding it: try a few.
             for (var attempt = 1; ; attempt++)
             {
-                Port = FreePort();
-                _distPort = FreePort();
+                Port = ServerProcess.FreePort();
+                _distPort = ServerProcess.FreePort();
                 try
                 {
                     await StartAsync();
@@ -243,24 +243,5 @@ public sealed partial class RabbitMqServer : IAsyncDisposable
         env["RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS"] = "-kernel inet_dist_use_interface {127,0,0,1}";
         env["ERL_EPMD_ADDRESS"] = "127.0.0.1";
         return info;
-    }
-
-    // Below Linux's ephemeral range (32768-60999), so a port-0 bind elsewhere in the run cannot take it between the
-    // check and the node binding it.
-    private static int FreePort()
-    {
-        while (true)
-        {
-            var port = Random.Shared.Next(20_000, 32_000);
-            try
-            {
-                using var listener = new TcpListener(IPAddress.Loopback, port);
-                listener.Start();
-                return port;
-            }
-            catch (SocketException)
-            {
-            }
-        }
     }
 }

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
 
 namespace Mesh.Tests.Common;
 
@@ -42,6 +44,27 @@ internal static class ServerProcess
             if (clock.Elapsed > patience)
                 throw new TimeoutException($"{what}: not within {patience.TotalSeconds} s.{describe()}");
             await Task.Delay(every);
+        }
+    }
+
+    /// <summary>
+    /// A loopback TCP port free now, below Linux's ephemeral range (32768-60999), so that a port-0 bind elsewhere in
+    /// the run cannot take it between this check and the server binding it.
+    /// </summary>
+    public static int FreePort()
+    {
+        while (true)
+        {
+            var port = Random.Shared.Next(20_000, 32_000);
+            try
+            {
+                using var listener = new TcpListener(IPAddress.Loopback, port);
+                listener.Start();
+                return port;
+            }
+            catch (SocketException)
+            {
+            }
         }
     }
 
