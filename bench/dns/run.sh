@@ -81,7 +81,10 @@ EOF
 
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 ROOT=$(pwd)
-export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+# shellcheck source=bench/lib/common.sh
+source "$ROOT/bench/lib/common.sh"
+# shellcheck disable=SC2034 # read by free_port (common.sh)
+FREE_PORT_UDP=1 # knot and Mesh's DNS listen on UDP as well as TCP
 
 PAIRS=${PAIRS:-5}
 DURATION=${DURATION:-10}
@@ -105,10 +108,6 @@ MESH_WAIT=${MESH_WAIT:-60}
 KNOT_WAIT=${KNOT_WAIT:-30}
 KEEP_TMP=${KEEP_TMP:-0}
 
-log() { printf '==> %s\n' "$*" >&2; }
-die() { local code=$1; shift; printf 'run.sh: %s\n' "$*" >&2; exit "$code"; }
-
-need_value() { [[ $# -ge 2 && -n $2 ]] || die 2 "$1 needs a value (see --help)"; }
 while [[ $# -gt 0 ]]; do
   case $1 in
     --pairs) need_value "$@"; PAIRS=$2; shift 2 ;;
@@ -133,10 +132,8 @@ while [[ $# -gt 0 ]]; do
     *) die 2 "unknown argument '$1' (see --help)" ;;
   esac
 done
-for v in PAIRS DURATION SERVICES INSTANCES QUERIES SRV_PERCENT CLIENTS OUTSTANDING MAX_QPS TIMEOUT WARMUP \
-  MESH_WARMUP SERVER_CPU LOAD_CPU MESH_WAIT KNOT_WAIT; do
-  [[ ${!v} =~ ^[0-9]+$ ]] || die 2 "$v must be a whole number, not '${!v}'"
-done
+whole_numbers PAIRS DURATION SERVICES INSTANCES QUERIES SRV_PERCENT CLIENTS OUTSTANDING MAX_QPS TIMEOUT WARMUP \
+  MESH_WARMUP SERVER_CPU LOAD_CPU MESH_WAIT KNOT_WAIT
 ((PAIRS >= 1 && DURATION >= 1 && SERVICES >= 1 && INSTANCES >= 1 && QUERIES >= 1 && CLIENTS >= 1 \
   && OUTSTANDING >= 1 && TIMEOUT >= 1)) \
   || die 2 "PAIRS, DURATION, SERVICES, INSTANCES, QUERIES, CLIENTS, OUTSTANDING and TIMEOUT must be at least 1"
@@ -150,67 +147,11 @@ done
 # shellcheck source=scripts/lib/install-packages.sh
 source "$ROOT/scripts/lib/install-packages.sh"
 command -v dpkg-query >/dev/null && install_packages dnsperf knot bind9-dnsutils
-for tool in dnsperf knotd knotc dig taskset curl getconf ss awk; do
-  command -v "$tool" >/dev/null || [[ -x /usr/sbin/$tool ]] || die 1 "$tool is not installed"
-done
+need_tools dnsperf knotd knotc dig taskset curl getconf ss awk
 KNOTD=$(command -v knotd || echo /usr/sbin/knotd)
 KNOTC=$(command -v knotc || echo /usr/sbin/knotc)
-CPUS=$(nproc)
-((SERVER_CPU < CPUS && LOAD_CPU < CPUS)) || die 2 "this machine has $CPUS cores; SERVER_CPU and LOAD_CPU must be below that"
-((SERVER_CPU != LOAD_CPU)) || log "warning: SERVER_CPU = LOAD_CPU = $SERVER_CPU; servers and dnsperf share one core"
-CLK_TCK=$(getconf CLK_TCK)
-
-# ---------------------------------------------------------------------------------------------------------------
-# Processes: everything started goes into PIDS; the trap stops them (TERM, then KILL after 5 s) and removes TMP.
-# ---------------------------------------------------------------------------------------------------------------
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/mesh-dns-bench.XXXXXX")
-PIDS=()
-cleanup() {
-  local rc=$? pid i
-  trap - EXIT INT TERM
-  if [[ -n ${PERF_PID:-} ]]; then PIDS+=("$PERF_PID"); fi
-  for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for ((i = 0; i < 50; i++)); do
-    local alive=0
-    for pid in "${PIDS[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
-    ((alive)) || break
-    sleep 0.1
-  done
-  for pid in "${PIDS[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  if [[ $KEEP_TMP == 1 ]]; then log "kept $TMP"; else rm -rf "$TMP"; fi
-  exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-USED_PORTS=" "
-free_port() { # VAR: sets VAR to a loopback port no TCP or UDP socket listens on (and that this script has not handed out)
-  local p
-  for _ in $(seq 200); do
-    p=$((20000 + RANDOM % 40000))
-    [[ $USED_PORTS == *" $p "* ]] && continue
-    if [[ -z $(ss -Hltun "sport = :$p" 2>/dev/null) ]]; then
-      USED_PORTS+="$p "
-      printf -v "$1" '%s' "$p"
-      return 0
-    fi
-  done
-  die 1 "no free loopback port found"
-}
-
-# CPU ticks (utime + stime, fields 14 and 15 of /proc/<pid>/stat: all the process's threads) summed over the pids.
-cpu_ticks() {
-  local total=0 pid stat rest f
-  for pid in "$@"; do
-    { read -r stat <"/proc/$pid/stat"; } 2>/dev/null || continue
-    rest=${stat##*) }          # fields from 3 on; the comm field (2) may hold spaces
-    read -ra f <<<"$rest"
-    total=$((total + f[11] + f[12]))
-  done
-  echo "$total"
-}
+check_cores SERVER_CPU LOAD_CPU "servers and dnsperf"
+make_tmp mesh-dns-bench
 
 # "busy total" jiffies of one core from /proc/stat (busy: user nice system irq softirq steal; total adds idle iowait).
 core_jiffies() {
@@ -311,51 +252,18 @@ log "knot answers"
 # ---------------------------------------------------------------------------------------------------------------
 # Mesh.
 # ---------------------------------------------------------------------------------------------------------------
-MESH_PID=
 MESH_PORT=
-DOTNET_TUNING=()
 if [[ $MESH == 1 ]]; then
-  if [[ $BUILD == 1 ]]; then
-    log "dotnet build -c Release src/Host"
-    dotnet build -c Release -nologo -v q -clp:ErrorsOnly "$ROOT/src/Host" >"$TMP/build.log" 2>&1 \
-      || { tail -30 "$TMP/build.log" >&2; die 2 "dotnet build -c Release src/Host failed (log above)"; }
-  fi
-  [[ -f $MESH_DLL ]] || die 2 "$MESH_DLL does not exist (build src/Host in Release, or pass --mesh-dll)"
+  build_mesh
   free_port API_PORT
   free_port GATEWAY_PORT
   free_port MESH_PORT
-  declare -A DEFAULTS=([DOTNET_TieredPGO]=1 [DOTNET_ReadyToRun]=0 [DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS]=1)
-  for v in DOTNET_TieredPGO DOTNET_ReadyToRun DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS; do
-    val=${!v-${DEFAULTS[$v]}}
-    if [[ -n $val ]]; then DOTNET_TUNING+=("$v=$val"); fi
-  done
-  mkdir -p "$TMP/mesh/data"
   log "mesh: DNS on 127.0.0.1:$MESH_PORT (API 127.0.0.1:$API_PORT), core $SERVER_CPU, ${DOTNET_TUNING[*]:-no DOTNET_ tuning}"
-  (
-    cd "$TMP/mesh"
-    for v in DOTNET_TieredPGO DOTNET_ReadyToRun DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS; do unset "$v"; done
-    exec env "${DOTNET_TUNING[@]}" \
-      MESH__DATADIR="$TMP/mesh/data" \
-      MESH__API__URL="http://127.0.0.1:$API_PORT" \
-      MESH__GATEWAY__URL="http://127.0.0.1:$GATEWAY_PORT" \
-      MESH__DNS__ADDRESS=127.0.0.1 \
-      MESH__DNS__PORT="$MESH_PORT" \
-      MESH__DNS__RATELIMIT__RESPONSESPERSECOND=0 \
-      Logging__LogLevel__Default=Warning \
-      taskset -c "$SERVER_CPU" dotnet "$MESH_DLL" run
-  ) >"$TMP/mesh/mesh.log" 2>&1 &
-  MESH_PID=$!
-  PIDS+=("$MESH_PID")
+  start_mesh "$SERVER_CPU" \
+    MESH__DNS__ADDRESS=127.0.0.1 \
+    MESH__DNS__PORT="$MESH_PORT" \
+    MESH__DNS__RATELIMIT__RESPONSESPERSECOND=0
 
-  mesh_failed() {
-    local code=$1; shift
-    printf 'run.sh: %s\n' "$*" >&2
-    if [[ -s $TMP/mesh/mesh.log ]]; then
-      echo "--- last lines of mesh's output ---" >&2
-      tail -20 "$TMP/mesh/mesh.log" >&2
-    fi
-    exit "$code"
-  }
   # One curl for all registrations (one connection, kept alive): a config section per instance.
   API="http://127.0.0.1:$API_PORT"
   awk -v url="$API/v1/agent/service/register" '{
@@ -364,13 +272,8 @@ if [[ $MESH == 1 ]]; then
     printf "data = \"{\\\"ID\\\":\\\"bench-%d-%d\\\",\\\"Name\\\":\\\"bench-%d\\\",\\\"Address\\\":\\\"%s\\\",\\\"Port\\\":8080,\\\"Tags\\\":[\\\"v1\\\"]}\"\n", $1, $2, $1, $3
     printf "output = \"/dev/null\"\nwrite-out = \"%%{http_code}\\n\"\n"
   }' "$TMP/instances.txt" >"$TMP/mesh/register.curl"
-  up=0 deadline=$((SECONDS + MESH_WAIT))
-  while ((SECONDS < deadline)); do
-    kill -0 "$MESH_PID" 2>/dev/null || mesh_failed 3 "mesh exited before its API answered"
-    if curl -sf --max-time 2 "$API/v1/agent/services" >/dev/null 2>&1; then up=1; break; fi
-    sleep 0.2
-  done
-  ((up)) || mesh_failed 3 "mesh's API on 127.0.0.1:$API_PORT did not answer within ${MESH_WAIT}s"
+  wait_mesh "$MESH_WAIT" "mesh exited before its API answered" curl -sf --max-time 2 -o /dev/null "$API/v1/agent/services" \
+    || mesh_failed 3 "mesh's API on 127.0.0.1:$API_PORT did not answer within ${MESH_WAIT}s"
   log "registering $((SERVICES * INSTANCES)) instances ($SERVICES services x $INSTANCES)"
   curl -s --max-time $((60 + SERVICES * INSTANCES / 50)) -K "$TMP/mesh/register.curl" >"$TMP/mesh/register.codes" \
     2>"$TMP/mesh/register.err" || true
@@ -380,14 +283,9 @@ if [[ $MESH == 1 ]]; then
     || mesh_failed 3 "registration failed: $ok of $((SERVICES * INSTANCES)) PUTs answered 200; other answers: \
 $(grep -v '^200$' "$TMP/mesh/register.codes" | sort | uniq -c | head -5 | tr '\n' ' ')$(head -3 "$TMP/mesh/register.err")"
   log "registered; waiting for Mesh's DNS to answer bench-$LAST.service.mesh with $INSTANCES addresses"
-  answered=0 GOT='' deadline=$((SECONDS + MESH_WAIT))
-  while ((SECONDS < deadline)); do
-    kill -0 "$MESH_PID" 2>/dev/null || mesh_failed 3 "mesh exited before its DNS answered"
-    GOT=$(ask "$MESH_PORT" "bench-$LAST.service.mesh" A)
-    if [[ $GOT == "$EXPECTED_A" ]]; then answered=1; break; fi
-    sleep 0.2
-  done
-  if ((!answered)); then
+  GOT=''
+  mesh_answers() { GOT=$(ask "$MESH_PORT" "bench-$LAST.service.mesh" A); [[ $GOT == "$EXPECTED_A" ]]; }
+  if ! wait_mesh "$MESH_WAIT" "mesh exited before its DNS answered" mesh_answers; then
     if [[ -z $GOT ]]; then
       status=$(dig @127.0.0.1 -p "$MESH_PORT" +time=1 +tries=1 "bench-$LAST.service.mesh" A 2>&1 | grep -E 'status:|timed out|refused' | head -1 | sed 's/^;; *//' || true)
       why="no addresses (dig: ${status:-no answer}; is Mesh:Dns:Port wired up in this build?)"
@@ -406,25 +304,15 @@ fi
 port_of() { case $1 in mesh) echo "$MESH_PORT" ;; knot) echo "$KNOT_PORT" ;; esac; }
 pid_of() { case $1 in mesh) echo "$MESH_PID" ;; knot) echo "$KNOT_PID" ;; esac; }
 
-# dnsperf in the background and `wait` for it, so that INT/TERM stop the script (and dnsperf) at once.
-PERF_PID=
 perf_run() { # seconds port output-file
   local qps=()
   ((MAX_QPS > 0)) && qps=(-Q "$MAX_QPS")
-  taskset -c "$LOAD_CPU" dnsperf -s 127.0.0.1 -p "$2" -d "$TMP/queries.txt" -l "$1" -c "$CLIENTS" \
-    -q "$OUTSTANDING" -t "$TIMEOUT" "${qps[@]}" >"$3" 2>&1 &
-  PERF_PID=$!
-  local rc=0
-  wait "$PERF_PID" || rc=$?
-  PERF_PID=
-  return "$rc"
+  run_load "$3" taskset -c "$LOAD_CPU" dnsperf -s 127.0.0.1 -p "$2" -d "$TMP/queries.txt" -l "$1" -c "$CLIENTS" \
+    -q "$OUTSTANDING" -t "$TIMEOUT" "${qps[@]}"
 }
 
 declare -A WARMED=()
 RESULTS=() # "n server qps completed lost noerror cpu_s ans_per_cpu lat_ms resp_bytes load_pct"
-REPORT="$TMP/report.txt"
-: >"$REPORT"
-say() { printf '%s\n' "$*" | tee -a "$REPORT"; }
 
 row_header() {
   say "$(printf '%-4s %-6s %9s %10s %7s %10s %7s %11s %7s %6s %6s' \
@@ -467,8 +355,8 @@ measure() { # server
   noerror=$(awk -v RS=', ' '$1 == "NOERROR" { print $2 }' <<<"$codes")
   other=$(awk -v RS=', ' '$1 != "" && $1 != "NOERROR" { printf "%s%s:%s", sep, $1, $2; sep = " " }' <<<"$codes")
   noerror=${noerror:-0}
-  cpu=$(awk -v t=$((c1 - c0)) -v hz="$CLK_TCK" 'BEGIN { printf "%.2f", t / hz }')
-  apc=$(awk -v r="$noerror" -v t=$((c1 - c0)) -v hz="$CLK_TCK" 'BEGIN { if (t > 0) printf "%.0f", r / (t / hz); else print "nan" }')
+  cpu=$(cpu_seconds $((c1 - c0)))
+  apc=$(per_cpu_second "$noerror" $((c1 - c0)))
   load=$(awk -v j=$((l1 - l0)) -v hz="$CLK_TCK" -v t0="$t0" -v t1="$t1" 'BEGIN { printf "%.0f", 100 * j / hz / (t1 - t0) }')
   say "$(printf '%-4s %-6s %9.0f %10s %7s %10s %7s %11s %7s %6s %6s' \
     "$RUN" "$server" "$qps" "$completed" "$lost" "$noerror" "$cpu" "$apc" "${lat:--}" "${resp:--}" "$load")"
@@ -509,21 +397,6 @@ say "# load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 # ---------------------------------------------------------------------------------------------------------------
 # Medians.
 # ---------------------------------------------------------------------------------------------------------------
-median() { # numbers... -> median (or "-" when none)
-  printf '%s\n' "$@" | grep -E '^[0-9.]+$' | sort -g | awk '{ a[NR] = $1 } END {
-    if (NR == 0) { print "-"; exit }
-    if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
-}
-column_of() { # server field-index -> values
-  local r f
-  for r in "${RESULTS[@]}"; do
-    read -ra f <<<"$r"
-    [[ ${f[1]} == "$1" ]] && echo "${f[$2]}"
-  done
-  return 0
-}
-fmt() { awk -v v="$1" -v f="$2" 'BEGIN { if (v == "-" || v == "nan") print "-"; else printf f, v }'; }
-
 say ""
 say "medians:"
 say "$(printf '  %-6s %9s %7s %11s %7s %6s' server queries/s cpu_s answers/cpu lat_ms load%)"
@@ -539,15 +412,8 @@ for server in mesh knot; do
 done
 
 if [[ $MESH == 1 ]]; then
-  mapfile -t m_apc < <(column_of mesh 7)
-  mapfile -t k_apc < <(column_of knot 7)
-  mapfile -t m_qps < <(column_of mesh 2)
-  mapfile -t k_qps < <(column_of knot 2)
-  cpu_ratios=() qps_ratios=()
-  for ((i = 0; i < PAIRS; i++)); do
-    cpu_ratios+=("$(awk -v m="${m_apc[i]}" -v k="${k_apc[i]}" 'BEGIN { if (m + 0 > 0 && k + 0 > 0) printf "%.4f", m / k; else print "nan" }')")
-    qps_ratios+=("$(awk -v m="${m_qps[i]}" -v k="${k_qps[i]}" 'BEGIN { if (k + 0 > 0) printf "%.4f", m / k; else print "nan" }')")
-  done
+  read -ra cpu_ratios <<<"$(pair_ratios mesh knot 7 positive)"
+  read -ra qps_ratios <<<"$(pair_ratios mesh knot 2)"
   say "  per pair mesh/knot, answers/cpu: ${cpu_ratios[*]}"
   say "  per pair mesh/knot, queries/s:   ${qps_ratios[*]}"
   say "  median ratio mesh/knot: answers per CPU-second $(fmt "$(median "${cpu_ratios[@]}")" '%.2f'), raw queries/s $(fmt "$(median "${qps_ratios[@]}")" '%.2f')"
@@ -555,9 +421,4 @@ else
   say "  (mesh skipped: no mesh/knot ratios)"
 fi
 say "target: per-CPU-second ratio >= 0.5 (aim 1.0)"
-
-if [[ -n $OUT ]]; then
-  mkdir -p "$(dirname "$OUT")"
-  cp "$REPORT" "$OUT"
-  log "report written to $OUT"
-fi
+write_report

@@ -59,7 +59,8 @@ EOF
 
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 ROOT=$(pwd)
-export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+# shellcheck source=bench/lib/common.sh
+source "$ROOT/bench/lib/common.sh"
 
 PAIRS=${PAIRS:-5}
 DURATION=${DURATION:-10}
@@ -75,10 +76,6 @@ LOAD_CPU=${LOAD_CPU:-1}
 GATEWAY_WAIT=${GATEWAY_WAIT:-60}
 KEEP_TMP=${KEEP_TMP:-0}
 
-log() { printf '==> %s\n' "$*" >&2; }
-die() { local code=$1; shift; printf 'run.sh: %s\n' "$*" >&2; exit "$code"; }
-
-need_value() { [[ $# -ge 2 && -n $2 ]] || die 2 "$1 needs a value (see --help)"; }
 while [[ $# -gt 0 ]]; do
   case $1 in
     --pairs) need_value "$@"; PAIRS=$2; shift 2 ;;
@@ -96,9 +93,7 @@ while [[ $# -gt 0 ]]; do
     *) die 2 "unknown argument '$1' (see --help)" ;;
   esac
 done
-for v in PAIRS DURATION CONNECTIONS WARMUP GATEWAY_WARMUP PROXY_CPU LOAD_CPU GATEWAY_WAIT; do
-  [[ ${!v} =~ ^[0-9]+$ ]] || die 2 "$v must be a whole number, not '${!v}'"
-done
+whole_numbers PAIRS DURATION CONNECTIONS WARMUP GATEWAY_WARMUP PROXY_CPU LOAD_CPU GATEWAY_WAIT
 ((PAIRS >= 1 && DURATION >= 1 && CONNECTIONS >= 1)) || die 2 "PAIRS, DURATION and CONNECTIONS must be at least 1"
 [[ $GATEWAY == 0 || $GATEWAY == 1 ]] || die 2 "GATEWAY must be 0 or 1"
 
@@ -108,54 +103,10 @@ done
 # shellcheck source=scripts/lib/install-packages.sh
 source "$ROOT/scripts/lib/install-packages.sh"
 command -v dpkg-query >/dev/null && install_packages wrk nginx-light
-for tool in wrk nginx taskset curl getconf ss; do
-  command -v "$tool" >/dev/null || [[ -x /usr/sbin/$tool ]] || die 1 "$tool is not installed"
-done
+need_tools wrk nginx taskset curl getconf ss
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
-CPUS=$(nproc)
-((PROXY_CPU < CPUS && LOAD_CPU < CPUS)) || die 2 "this machine has $CPUS cores; PROXY_CPU and LOAD_CPU must be below that"
-((PROXY_CPU != LOAD_CPU)) || log "warning: PROXY_CPU = LOAD_CPU = $PROXY_CPU; proxy, backend and wrk share one core"
-CLK_TCK=$(getconf CLK_TCK)
-
-# ---------------------------------------------------------------------------------------------------------------
-# Processes: everything started goes into PIDS; the trap stops them (TERM, then KILL after 5 s) and removes TMP.
-# ---------------------------------------------------------------------------------------------------------------
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/mesh-gateway-bench.XXXXXX")
-PIDS=()
-cleanup() {
-  local rc=$? pid i
-  trap - EXIT INT TERM
-  if [[ -n ${WRK_PID:-} ]]; then PIDS+=("$WRK_PID"); fi
-  for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for ((i = 0; i < 50; i++)); do
-    local alive=0
-    for pid in "${PIDS[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
-    ((alive)) || break
-    sleep 0.1
-  done
-  for pid in "${PIDS[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  if [[ $KEEP_TMP == 1 ]]; then log "kept $TMP"; else rm -rf "$TMP"; fi
-  exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-USED_PORTS=" "
-free_port() { # VAR: sets VAR to a loopback TCP port nothing listens on (and that this script has not handed out)
-  local p
-  for _ in $(seq 200); do
-    p=$((20000 + RANDOM % 40000))
-    [[ $USED_PORTS == *" $p "* ]] && continue
-    if [[ -z $(ss -Hltn "sport = :$p" 2>/dev/null) ]]; then
-      USED_PORTS+="$p "
-      printf -v "$1" '%s' "$p"
-      return 0
-    fi
-  done
-  die 1 "no free loopback port found"
-}
+check_cores PROXY_CPU LOAD_CPU "proxy, backend and wrk"
+make_tmp mesh-gateway-bench
 
 # The pid and its children (nginx: master + workers). Children are found by parent pid in /proc.
 proc_tree() {
@@ -168,18 +119,6 @@ proc_tree() {
     [[ $ppid == "$root" ]] && echo "${f//[^0-9]/}"
   done
   return 0
-}
-
-# CPU ticks (utime + stime, fields 14 and 15 of /proc/<pid>/stat) summed over the given pids.
-cpu_ticks() {
-  local total=0 pid stat rest f
-  for pid in "$@"; do
-    { read -r stat <"/proc/$pid/stat"; } 2>/dev/null || continue
-    rest=${stat##*) }          # fields from 3 on; the comm field (2) may hold spaces
-    read -ra f <<<"$rest"
-    total=$((total + f[11] + f[12]))
-  done
-  echo "$total"
 }
 
 wait_http() { # url expected-body seconds
@@ -260,67 +199,28 @@ NGINX_PID=$STARTED_PID
 # ---------------------------------------------------------------------------------------------------------------
 # Mesh's gateway.
 # ---------------------------------------------------------------------------------------------------------------
-GATEWAY_PID=
 GATEWAY_PORT=
-DOTNET_TUNING=()
 if [[ $GATEWAY == 1 ]]; then
-  if [[ $BUILD == 1 ]]; then
-    log "dotnet build -c Release src/Host"
-    dotnet build -c Release -nologo -v q -clp:ErrorsOnly "$ROOT/src/Host" >"$TMP/build.log" 2>&1 \
-      || { tail -30 "$TMP/build.log" >&2; die 2 "dotnet build -c Release src/Host failed (log above)"; }
-  fi
-  [[ -f $MESH_DLL ]] || die 2 "$MESH_DLL does not exist (build src/Host in Release, or pass --mesh-dll)"
+  build_mesh
   free_port API_PORT
   free_port GATEWAY_PORT
-  declare -A DEFAULTS=([DOTNET_TieredPGO]=1 [DOTNET_ReadyToRun]=0 [DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS]=1)
-  for v in DOTNET_TieredPGO DOTNET_ReadyToRun DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS; do
-    val=${!v-${DEFAULTS[$v]}}
-    if [[ -n $val ]]; then DOTNET_TUNING+=("$v=$val"); fi
-  done
-  mkdir -p "$TMP/mesh/data"
   log "gateway: mesh on 127.0.0.1:$GATEWAY_PORT (API 127.0.0.1:$API_PORT), core $PROXY_CPU, ${DOTNET_TUNING[*]:-no DOTNET_ tuning}"
-  (
-    cd "$TMP/mesh"
-    for v in DOTNET_TieredPGO DOTNET_ReadyToRun DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS; do unset "$v"; done
-    exec env "${DOTNET_TUNING[@]}" \
-      MESH__DATADIR="$TMP/mesh/data" \
-      MESH__API__URL="http://127.0.0.1:$API_PORT" \
-      MESH__GATEWAY__URL="http://127.0.0.1:$GATEWAY_PORT" \
-      Logging__LogLevel__Default=Warning \
-      taskset -c "$PROXY_CPU" dotnet "$MESH_DLL" run
-  ) >"$TMP/mesh/mesh.log" 2>&1 &
-  GATEWAY_PID=$!
-  PIDS+=("$GATEWAY_PID")
+  start_mesh "$PROXY_CPU"
 
-  mesh_failed() {
-    local code=$1; shift
-    printf 'run.sh: %s\n' "$*" >&2
-    if [[ -s $TMP/mesh/mesh.log ]]; then
-      echo "--- last lines of mesh's output ---" >&2
-      tail -20 "$TMP/mesh/mesh.log" >&2
-    fi
-    exit "$code"
+  # Retried until the API answers: the registration is also the check that Mesh is up.
+  register() {
+    curl -sf --max-time 2 -o /dev/null -X PUT "http://127.0.0.1:$API_PORT/v1/agent/service/register" \
+      -d "{\"ID\":\"bench-1\",\"Name\":\"bench\",\"Address\":\"127.0.0.1\",\"Port\":$BACKEND_PORT}"
   }
-  registered=0
-  for ((i = 0; i < GATEWAY_WAIT * 5; i++)); do
-    kill -0 "$GATEWAY_PID" 2>/dev/null || mesh_failed 3 "mesh exited before the gateway routed"
-    if curl -sf --max-time 2 -X PUT "http://127.0.0.1:$API_PORT/v1/agent/service/register" \
-      -d "{\"ID\":\"bench-1\",\"Name\":\"bench\",\"Address\":\"127.0.0.1\",\"Port\":$BACKEND_PORT}" >/dev/null 2>&1; then
-      registered=1
-      break
-    fi
-    sleep 0.2
-  done
-  ((registered)) || mesh_failed 3 "mesh's API on 127.0.0.1:$API_PORT did not take the registration within ${GATEWAY_WAIT}s"
+  wait_mesh "$GATEWAY_WAIT" "mesh exited before the gateway routed" register \
+    || mesh_failed 3 "mesh's API on 127.0.0.1:$API_PORT did not take the registration within ${GATEWAY_WAIT}s"
   log "registered bench-1 (bench -> 127.0.0.1:$BACKEND_PORT); waiting for the gateway to route Host: bench.mesh"
-  routed=0 LAST=
-  for ((i = 0; i < GATEWAY_WAIT * 5; i++)); do
-    kill -0 "$GATEWAY_PID" 2>/dev/null || mesh_failed 3 "mesh exited before the gateway routed"
+  LAST=
+  routes() {
     LAST=$(curl -s --max-time 2 -o "$TMP/gw-body" -w '%{http_code}' -H 'Host: bench.mesh' "http://127.0.0.1:$GATEWAY_PORT/" 2>/dev/null || true)
-    if [[ $LAST == 200 && $(<"$TMP/gw-body") == hello ]]; then routed=1; break; fi
-    sleep 0.2
-  done
-  if ((!routed)); then
+    [[ $LAST == 200 && $(<"$TMP/gw-body") == hello ]]
+  }
+  if ! wait_mesh "$GATEWAY_WAIT" "mesh exited before the gateway routed" routes; then
     case $LAST in
       000 | "") why="nothing listens on 127.0.0.1:$GATEWAY_PORT (is Mesh:Gateway:Url wired up in this build?)" ;;
       *) why="its last answer was HTTP $LAST: $(head -c 200 "$TMP/gw-body" 2>/dev/null | tr '\n' ' ')" ;;
@@ -350,28 +250,18 @@ url_of() {
 }
 pid_of() {
   case $1 in
-    gateway) echo "$GATEWAY_PID" ;;
+    gateway) echo "$MESH_PID" ;;
     nginx) echo "$NGINX_PID" ;;
     direct) echo "" ;;
   esac
 }
 
-# wrk in the background and `wait` for it, so that INT/TERM stop the script (and wrk) at once.
-WRK_PID=
 wrk_run() { # seconds url output-file
-  taskset -c "$LOAD_CPU" wrk -t1 -c"$CONNECTIONS" -d"${1}s" --latency -H 'Host: bench.mesh' "$2" >"$3" 2>&1 &
-  WRK_PID=$!
-  local rc=0
-  wait "$WRK_PID" || rc=$?
-  WRK_PID=
-  return "$rc"
+  run_load "$3" taskset -c "$LOAD_CPU" wrk -t1 -c"$CONNECTIONS" -d"${1}s" --latency -H 'Host: bench.mesh' "$2"
 }
 
 declare -A WARMED=()
 RESULTS=() # "n kind req_s p99_ms requests cpu_s req_per_cpu backend_cpu_s errors"
-REPORT="$TMP/report.txt"
-: >"$REPORT"
-say() { printf '%s\n' "$*" | tee -a "$REPORT"; }
 
 row_header() {
   say "$(printf '%-4s %-8s %10s %9s %10s %8s %11s %8s %7s' run target req/s p99_ms requests cpu_s req/cpu_s bk_cpu_s errors)"
@@ -413,10 +303,10 @@ measure() { # kind
   [[ -n $rps && -n $p99 && -n $reqs ]] || die 1 "could not read wrk's output for $kind: $out"
   errors=$((${non2xx:-0} + ${sockerr:-0}))
   p99=$(to_ms "$p99")
-  bcpu=$(awk -v t=$((b1 - b0)) -v hz="$CLK_TCK" 'BEGIN { printf "%.2f", t / hz }')
+  bcpu=$(cpu_seconds $((b1 - b0)))
   if [[ -n $pid ]]; then
-    cpu=$(awk -v t=$((c1 - c0)) -v hz="$CLK_TCK" 'BEGIN { printf "%.2f", t / hz }')
-    rpc=$(awk -v r="$reqs" -v t=$((c1 - c0)) -v hz="$CLK_TCK" 'BEGIN { if (t > 0) printf "%.0f", r / (t / hz); else print "nan" }')
+    cpu=$(cpu_seconds $((c1 - c0)))
+    rpc=$(per_cpu_second "$reqs" $((c1 - c0)))
   else
     cpu=- rpc=-
   fi
@@ -443,21 +333,6 @@ say "# load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 # ---------------------------------------------------------------------------------------------------------------
 # Medians.
 # ---------------------------------------------------------------------------------------------------------------
-median() { # numbers... -> median (or "-" when none)
-  printf '%s\n' "$@" | grep -E '^[0-9.]+$' | sort -g | awk '{ a[NR] = $1 } END {
-    if (NR == 0) { print "-"; exit }
-    if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
-}
-column_of() { # kind field-index -> values
-  local r f
-  for r in "${RESULTS[@]}"; do
-    read -ra f <<<"$r"
-    [[ ${f[1]} == "$1" ]] && echo "${f[$2]}"
-  done
-  return 0
-}
-fmt() { awk -v v="$1" -v f="$2" 'BEGIN { if (v == "-" || v == "nan") print "-"; else printf f, v }'; }
-
 say ""
 say "medians:"
 say "$(printf '  %-8s %10s %9s %11s' target req/s p99_ms req/cpu_s)"
@@ -471,15 +346,8 @@ for kind in gateway nginx direct; do
 done
 
 if [[ $GATEWAY == 1 ]]; then
-  mapfile -t g_rpc < <(column_of gateway 6)
-  mapfile -t n_rpc < <(column_of nginx 6)
-  mapfile -t g_p99 < <(column_of gateway 3)
-  mapfile -t n_p99 < <(column_of nginx 3)
-  cpu_ratios=() p99_ratios=()
-  for ((i = 0; i < PAIRS; i++)); do
-    cpu_ratios+=("$(awk -v g="${g_rpc[i]}" -v n="${n_rpc[i]}" 'BEGIN { if (g + 0 > 0 && n + 0 > 0) printf "%.4f", g / n; else print "nan" }')")
-    p99_ratios+=("$(awk -v g="${g_p99[i]}" -v n="${n_p99[i]}" 'BEGIN { if (n + 0 > 0) printf "%.4f", g / n; else print "nan" }')")
-  done
+  read -ra cpu_ratios <<<"$(pair_ratios gateway nginx 6 positive)"
+  read -ra p99_ratios <<<"$(pair_ratios gateway nginx 3)"
   say "  per pair gateway/nginx, req/cpu_s: ${cpu_ratios[*]}"
   say "  per pair gateway/nginx, p99:       ${p99_ratios[*]}"
   say "  median ratio gateway/nginx: req per CPU-second $(fmt "$(median "${cpu_ratios[@]}")" '%.2f'), p99 $(fmt "$(median "${p99_ratios[@]}")" '%.2f')"
@@ -487,9 +355,4 @@ else
   say "  (gateway skipped: no gateway/nginx ratios)"
 fi
 say "target: per-CPU-second ratio >= 0.8 (aim 1.0), p99 ratio <= 1.5"
-
-if [[ -n $OUT ]]; then
-  mkdir -p "$(dirname "$OUT")"
-  cp "$REPORT" "$OUT"
-  log "report written to $OUT"
-fi
+write_report
