@@ -20,10 +20,11 @@ public sealed class DnsStatus
     {
         get
         {
-            var zone = _zones.Current.Zone;
+            var snapshot = _zones.Current;
+            var zone = snapshot.Zone;
             return new DnsStatusView(
                 [.. _endpoints.Listeners.Select(l => l.View is null ? l.EndPoint.ToString() : $"{l.EndPoint} ({l.View})")],
-                zone.Position,
+                snapshot.Position,
                 zone.Settings.Domain.ToString(false),
                 zone.Settings.TestDomain.ToString(false),
                 [.. _views.Names],

@@ -35,6 +35,7 @@ internal sealed partial class NginxRenderer(
     private readonly ConfigRollout _rollout = new(options);
     private readonly NginxTemplate _template = NginxTemplate.Load(options.TemplatePath);
     private byte[]? _live;
+    private RegistryState? _renderedFrom; // the last state rendered through to an outcome (unchanged, applied or refused)
     private string? _rejectedHash;
 
     protected override async Task ExecuteAsync(CancellationToken ct)
@@ -87,6 +88,20 @@ internal sealed partial class NginxRenderer(
 
     /// <summary>Renders <paramref name="state"/> and rolls it out if it changed; false when it should be retried.</summary>
     private async Task<bool> RenderAsync(RegistryState state, CancellationToken ct)
+    {
+        // Nothing nginx is rendered from changed (this target's own audit record, typically): the same bytes again.
+        if (_renderedFrom is not null && state.HasSameRegistryAs(_renderedFrom))
+        {
+            Log.Unchanged(logger, target, state.Position);
+            status.Update(target, s => s with { Position = state.Position });
+            return true;
+        }
+        var ok = await RenderChangedAsync(state, ct).ConfigureAwait(false);
+        if (ok) _renderedFrom = state;
+        return ok;
+    }
+
+    private async Task<bool> RenderChangedAsync(RegistryState state, CancellationToken ct)
     {
         var model = NginxModel.From(state, target, options);
         var bytes = Encoding.UTF8.GetBytes(_template.Render(model));

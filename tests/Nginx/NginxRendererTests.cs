@@ -33,8 +33,8 @@ public sealed class NginxRendererTests
         var gone = await mesh.DeregisterAsync("api:web-b", Ct);
         await mesh.WaitServedAsync(gone.Position);
         // nginx's evidence that the new generation took over: it reconfigured and every old worker has exited.
-        await Wait.UntilAsync(() => mesh.Nginx.Reconfigurations() > reconfigured && mesh.Nginx.WorkerExits() >= mesh.Nginx.Reconfigurations(),
-            "the old worker generation to exit", mesh.Nginx.ErrorLogText);
+        await Wait.UntilAsync(() => mesh.Nginx.Reconfigurations() > reconfigured, "nginx to reconfigure", mesh.Nginx.ErrorLogText);
+        await mesh.WaitOldWorkersGoneAsync();
         // Workers of the old generation may still finish in-flight requests; new ones only know backend-a.
         await Wait.UntilAsync(async () => await mesh.GetAsync(Ct) == "200 backend-a", "the new config to serve");
         for (var i = 0; i < 10; i++) Assert.Equal("200 backend-a", await mesh.GetAsync(Ct));
@@ -123,6 +123,7 @@ public sealed class NginxRendererTests
             await mesh.WaitServedAsync(registered.Position);
             var good = await File.ReadAllBytesAsync(mesh.Nginx.OutputPath, Ct);
             await Wait.UntilAsync(async () => await mesh.GetAsync(Ct) == "200 backend-a", "nginx to serve the applied config");
+            await mesh.WaitOldWorkersGoneAsync(); // else a worker from before may still answer 503 below
 
             var broken = await mesh.RegisterAsync("api:broken-1", "broken", 9999, ct: Ct);
             NginxConfigRejected? rejected = null;
@@ -133,6 +134,50 @@ public sealed class NginxRendererTests
             Assert.Contains("unknown directive \"this_is_not_nginx\"", rejected.Error);
             Assert.Equal(good, await File.ReadAllBytesAsync(mesh.Nginx.OutputPath, Ct));
             Assert.Equal("200 backend-a", await mesh.GetAsync(Ct));
+        }
+        finally
+        {
+            File.Delete(template);
+        }
+    }
+
+    [Fact]
+    public async Task UserTemplate_PrintingThePosition_IsNotRenderedAgainForItsOwnAuditRecord()
+    {
+        var template = Path.Combine(Path.GetTempPath(), $"mesh-nginx-template-{Guid.NewGuid():N}.liquid");
+        // Printing the position makes every render differ: rendering again for the record of its own rollout would
+        // reload nginx, record that, and so on for ever.
+        await File.WriteAllTextAsync(template, """
+            # rendered at position {{ position }}
+            {%- for u in upstreams %}
+            upstream {{ u.name }} {
+            {%- if u.placeholder %}
+                server {{ placeholder_listen }};
+            {%- else %}{% for s in u.servers %}
+                server {{ s.endpoint }};
+            {%- endfor %}{% endif %}
+            }
+            {%- endfor %}
+            {%- if has_placeholder %}
+            server { listen {{ placeholder_listen }}; return 503; }
+            {%- endif %}
+
+            """, Ct);
+        try
+        {
+            await using var mesh = await RendererHarness.StartAsync(o => o.TemplatePath = template);
+            await using var a = await Backend.StartAsync("backend-a");
+            var registered = await mesh.RegisterAsync("api:web-a", "web", a.Port, ct: Ct);
+            await mesh.WaitServedAsync(registered.Position);
+
+            // The head is now the record of that rollout; once the renderer has taken it, nothing more was applied.
+            var head = await mesh.Store.Store.ReadHeadPositionAsync(Ct);
+            Assert.True(head > registered.Position);
+            await Wait.UntilAsync(() => mesh.Status.Targets[RendererHarness.Target].Position >= head, "the renderer to take its own audit record");
+
+            var applied = (await mesh.NginxEventsAsync(Ct)).OfType<NginxConfigApplied>().Last();
+            Assert.Equal(registered.Position, applied.Position);
+            Assert.StartsWith($"# rendered at position {registered.Position}\n", await File.ReadAllTextAsync(mesh.Nginx.OutputPath, Ct));
         }
         finally
         {

@@ -86,6 +86,14 @@ internal sealed class RendererHarness : IAsyncDisposable
         Wait.UntilAsync(() => Status.Targets.TryGetValue(Target, out var s) && s.Position >= position && s.Hash is not null,
             $"target to serve position {position}");
 
+    /// <summary>
+    /// Waits until nginx has no worker of an older generation left: after a reload, old workers finish what they hold
+    /// and may still take a new connection meanwhile, answering from the configuration before.
+    /// </summary>
+    public Task WaitOldWorkersGoneAsync() =>
+        Wait.UntilAsync(() => Nginx.Reconfigurations() > 0 && Nginx.WorkerExits() >= Nginx.Reconfigurations(),
+            "the old worker generations to exit", Nginx.ErrorLogText);
+
     public async Task<List<IEvent>> NginxEventsAsync(CancellationToken ct)
     {
         var events = new List<IEvent>();

@@ -7,7 +7,8 @@ namespace Mesh.Dns.Serving;
 
 /// <summary>
 /// Follows the <see cref="RegistryFeed"/> and swaps in a new <see cref="ZoneSnapshot"/> for each new state; queries
-/// read <see cref="Current"/> without locks. A view that cannot be built leaves the last good one answering.
+/// read <see cref="Current"/> without locks. A state whose registry is unchanged keeps the view and its cached
+/// answers. A view that cannot be built leaves the last good one answering.
 /// </summary>
 internal sealed partial class DnsZoneFeed : BackgroundService
 {
@@ -31,6 +32,12 @@ internal sealed partial class DnsZoneFeed : BackgroundService
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         _registry.FollowAsync(() => Current.Position, state =>
         {
+            var current = Current;
+            if (state.HasSameRegistryAs(current.Zone.State))
+            {
+                Volatile.Write(ref _current, current.At(state.Position));
+                return;
+            }
             Volatile.Write(ref _current, new ZoneSnapshot(ZoneView.Of(state, _settings)));
             Log.ZoneSwapped(_logger, state.Position, state.Instances.Count);
         }, (position, ex) => Log.BuildFailed(_logger, position, ex), stoppingToken);

@@ -38,6 +38,21 @@ public sealed record RegistryState(
             ? entry.InstanceIds.Select(id => Instances[id])
             : [];
 
+    /// <summary>
+    /// Whether <paramref name="other"/> holds the same instances, services and environments as this state: true when
+    /// only events that change none of them (nginx audit records, source facts and reconcile summaries, rejections)
+    /// came between the two. Consumers that build a view of the registry (routes, DNS zones, nginx configs) keep the
+    /// one they have instead of building it again. Compared by reference, as folding leaves an untouched map as it
+    /// was: cheap, and never true for states that differ (false may still mean equal, e.g. after a snapshot decode).
+    /// </summary>
+    public bool HasSameRegistryAs(RegistryState other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return ReferenceEquals(Instances, other.Instances)
+            && ReferenceEquals(Services, other.Services)
+            && ReferenceEquals(Environments, other.Environments);
+    }
+
     /// <summary>The position of the last event that changed <paramref name="service"/>'s instances (0: never seen).</summary>
     public long ServicePosition(string service) => Services.TryGetValue(service, out var entry) ? entry.ModifyPosition : 0;
 }

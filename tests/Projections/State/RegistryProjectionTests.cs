@@ -138,6 +138,51 @@ public sealed class RegistryProjectionTests
         Assert.Equal(before with { Position = 2 }, after);
     }
 
+    public static TheoryData<string> EventsNoViewReads => ["rejected", "dereg of unknown", "nginx applied", "nginx rejected", "source fact", "reconciled"];
+
+    [Theory]
+    [MemberData(nameof(EventsNoViewReads))]
+    public void Apply_EventThatChangesNoInstanceServiceOrEnvironment_LeavesTheSameRegistry(string which)
+    {
+        IEvent e = which switch
+        {
+            "rejected" => new ObservationRejected(A, "docker", "port 70000 is outside 0-65535", "{}"),
+            "dereg of unknown" => new InstanceDeregistered(B, "die"),
+            "nginx applied" => new NginxConfigApplied("edge", "abc", 1, "/etc/nginx/mesh.conf"),
+            "nginx rejected" => new NginxConfigRejected("edge", "abc", 1, "unknown directive"),
+            "source fact" => new SourceFactRecorded("marathon", "node-1", "deployment_success", "{}"),
+            _ => new SourceReconciled("docker", "node-1", "periodic", 1, 0, 0, 0),
+        };
+        var before = Fold(Registered(A));
+
+        var after = RegistryProjection.Apply(before, Recorded(2, e));
+
+        Assert.True(after.HasSameRegistryAs(before));
+        Assert.Equal(2, after.Position);
+    }
+
+    public static TheoryData<string> EventsViewsRead => ["registered", "health", "maintenance", "deregistered", "environment"];
+
+    [Theory]
+    [MemberData(nameof(EventsViewsRead))]
+    public void Apply_EventThatChangesAnInstanceOrEnvironment_IsNotTheSameRegistry(string which)
+    {
+        IEvent e = which switch
+        {
+            "registered" => Registered(B),
+            "health" => new InstanceHealthChanged(A, $"{A}-http", HealthStatus.Critical, "503"),
+            "maintenance" => new InstanceMaintenanceChanged(A, true, "deploy"),
+            "deregistered" => new InstanceDeregistered(A, "die"),
+            _ => new EnvironmentDefined("feature-x", "integration"),
+        };
+        var before = Fold(Registered(A));
+
+        var after = RegistryProjection.Apply(before, Recorded(2, e));
+
+        Assert.False(after.HasSameRegistryAs(before));
+        Assert.False(before.HasSameRegistryAs(after));
+    }
+
     [Fact]
     public void Apply_RecordsTheLogsTimeAsTheCheckTransitionTime()
     {
