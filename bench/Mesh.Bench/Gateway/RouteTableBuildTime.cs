@@ -20,12 +20,14 @@ internal static class RouteTableBuildTime
         RouteTable.Of(state, RouteTableOptions.Default); // warm-up
         var builds = new List<double>(runs);
         RouteTable table = RouteTable.Empty;
+        var allocated = GC.GetAllocatedBytesForCurrentThread();
         for (var run = 0; run < runs; run++)
         {
             var started = Stopwatch.GetTimestamp();
             table = RouteTable.Of(state, RouteTableOptions.Default);
             builds.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
+        allocated = (GC.GetAllocatedBytesForCurrentThread() - allocated) / runs;
 
         const int lookups = 1_000_000;
         var hosts = Enumerable.Range(0, 1024).Select(i => $"svc-{i % services}.example.test").ToArray();
@@ -38,6 +40,7 @@ internal static class RouteTableBuildTime
         Console.WriteLine($"registry: {instances:N0} instances, {services:N0} services, {environments} environments: " +
                           $"{table.Routes.Length:N0} routes, {table.Clusters.Count:N0} clusters");
         Console.WriteLine(Common.Percentiles.Describe("build (ms)", builds));
+        Console.WriteLine($"allocated: {allocated / 1024.0 / 1024.0:F1} MiB per build");
         Console.WriteLine($"match: {perLookup:F0} ns per lookup ({found:N0} of {lookups:N0} found)");
         return Task.CompletedTask;
     }

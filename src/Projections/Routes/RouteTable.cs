@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.InteropServices;
 using Mesh.Projections.Environments;
 using Mesh.Projections.State;
 using Mesh.Registry.Events;
@@ -39,8 +40,7 @@ public sealed class RouteTable
         Conflicts = conflicts;
         // Per host, the longest prefix first, so the first covering route is the most specific one. Plain dictionaries,
         // never written after this: measured faster than frozen ones here, to build and to read.
-        _exact = Index(routes.Where(r => !r.IsWildcard), r => r.Host);
-        _wildcard = Index(routes.Where(r => r.IsWildcard), r => r.Host[2..]);
+        (_exact, _wildcard) = Index(routes);
     }
 
     public static readonly RouteTable Empty = new(0, [], ImmutableSortedDictionary<string, RouteCluster>.Empty, []);
@@ -60,7 +60,9 @@ public sealed class RouteTable
     {
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(options);
-        var builder = new Builder(EnvironmentView.Of(state));
+        var view = EnvironmentView.Of(state);
+        // A generated route per service in integration and in each environment, plus the declared ones: sized once.
+        var builder = new Builder(view, state.Services.Count * (view.Environments.Count + 1));
 
         // Declared routes, earliest registration first: the first claim of a host and prefix keeps it.
         foreach (var instance in state.Instances.Values
@@ -103,17 +105,41 @@ public sealed class RouteTable
         return null;
     }
 
-    private static Dictionary<string, Route[]> Index(IEnumerable<Route> routes, Func<Route, string> key) =>
-        routes.GroupBy(key, StringComparer.OrdinalIgnoreCase)
-            .ToDictionary(
-                g => g.Key,
-                g => g.OrderByDescending(r => r.PathPrefix.Length).ThenBy(r => r.PathPrefix, StringComparer.Ordinal).ToArray(),
-                StringComparer.OrdinalIgnoreCase);
-
-    private sealed class Builder(EnvironmentView view)
+    /// <summary>
+    /// Exact and wildcard (<c>*.</c> cut off) hosts → their routes, longest prefix first. <paramref name="routes"/> are
+    /// ordered by host, so each host's routes are one run; most hosts have one route, which needs no sorting. Built
+    /// without LINQ: a table is rebuilt on every registry change, and grouping and sorting per host allocated most of it.
+    /// </summary>
+    private static (Dictionary<string, Route[]> Exact, Dictionary<string, Route[]> Wildcard) Index(ImmutableArray<Route> routes)
     {
-        private readonly Dictionary<(string Host, string Prefix), Route> _routes = [];
-        private readonly Dictionary<string, RouteCluster> _clusters = new(StringComparer.Ordinal);
+        var exact = new Dictionary<string, Route[]>(routes.Length, StringComparer.OrdinalIgnoreCase);
+        var wildcard = new Dictionary<string, Route[]>(StringComparer.OrdinalIgnoreCase);
+        for (var start = 0; start < routes.Length;)
+        {
+            var host = routes[start].Host;
+            var end = start + 1;
+            while (end < routes.Length && routes[end].Host == host) end++;
+            var run = routes.AsSpan(start, end - start).ToArray();
+            if (run.Length > 1) Array.Sort(run, MostSpecificFirst);
+            if (run[0].IsWildcard) wildcard[host[2..]] = run;
+            else exact[host] = run;
+            start = end;
+        }
+        return (exact, wildcard);
+    }
+
+    private static int MostSpecificFirst(Route a, Route b) =>
+        a.PathPrefix.Length != b.PathPrefix.Length
+            ? b.PathPrefix.Length.CompareTo(a.PathPrefix.Length)
+            : string.CompareOrdinal(a.PathPrefix, b.PathPrefix);
+
+    private static int ByHostThenPrefix(Route a, Route b) =>
+        string.CompareOrdinal(a.Host, b.Host) is var byHost and not 0 ? byHost : string.CompareOrdinal(a.PathPrefix, b.PathPrefix);
+
+    private sealed class Builder(EnvironmentView view, int capacity)
+    {
+        private readonly Dictionary<(string Host, string Prefix), Route> _routes = new(capacity);
+        private readonly Dictionary<string, RouteCluster> _clusters = new(capacity, StringComparer.Ordinal);
         // Environments that fall back share the instances they fall back to: one destination list per (env, service).
         private readonly Dictionary<(string Env, string Service), ImmutableArray<RouteDestination>> _destinations = [];
         private readonly List<RouteConflict> _conflicts = [];
@@ -135,11 +161,13 @@ public sealed class RouteTable
             _routes[(host, prefix)] = new Route(host, prefix, cluster, kind, spec.StripPrefix && prefix != "/", spec.HttpsRedirect, spec.Timeout, instanceId);
         }
 
-        public RouteTable Build(long position) => new(
-            position,
-            [.. _routes.Values.OrderBy(r => r.Host, StringComparer.Ordinal).ThenBy(r => r.PathPrefix, StringComparer.Ordinal)],
-            _clusters.ToImmutableSortedDictionary(StringComparer.Ordinal),
-            [.. _conflicts]);
+        public RouteTable Build(long position)
+        {
+            var routes = new Route[_routes.Count];
+            _routes.Values.CopyTo(routes, 0);
+            Array.Sort(routes, ByHostThenPrefix);
+            return new(position, ImmutableCollectionsMarshal.AsImmutableArray(routes), _clusters.ToImmutableSortedDictionary(StringComparer.Ordinal), [.. _conflicts]);
+        }
 
         private RouteCluster Cluster(string service, string env)
         {
