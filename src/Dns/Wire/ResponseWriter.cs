@@ -211,6 +211,7 @@ internal static class ResponseWriter
                 case AaaaRecord aaaa: Address(aaaa.Address); break;
                 case NsRecord ns: Name(ns.NameServer, compress: true); break;
                 case CNameRecord cname: Name(cname.CanonicalName, compress: true); break;
+                case PtrRecord ptr: Name(ptr.PointerDomainName, compress: true); break;
                 case SrvRecord srv:
                     UShort(srv.Priority);
                     UShort(srv.Weight);

@@ -30,6 +30,12 @@ internal abstract record ZoneName
     /// <summary><c>&lt;hex&gt;.addr.&lt;domain&gt;</c>: the address the hex spells (SRV targets).</summary>
     public sealed record Addr(System.Net.IPAddress Address) : ZoneName;
 
+    /// <summary>
+    /// <c>d.c.b.a.in-addr.arpa</c> or the 32 nibbles of an IPv6 address under <c>ip6.arpa</c>: PTR to the services of the
+    /// instances registered at <see cref="Address"/>. Not Mesh's zone: an address no instance has is REFUSED (forwarded).
+    /// </summary>
+    public sealed record Reverse(System.Net.IPAddress Address) : ZoneName;
+
     /// <summary><c>&lt;svc&gt;.&lt;domain&gt;</c> of a known service, and every name under an environment of the test domain.</summary>
     public sealed record Gateway : ZoneName;
 }

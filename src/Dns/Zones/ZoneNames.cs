@@ -20,6 +20,7 @@ internal static class ZoneNames
     /// <param name="labels">The queried name's labels, lowercase.</param>
     public static ZoneName Classify(string[] labels, ZoneSettings settings, Func<string, bool> environmentExists, Func<string, bool> serviceKnown)
     {
+        if (ReverseAddressOf(labels) is { } reversed) return new ZoneName.Reverse(reversed);
         if (Relative(labels, settings.TestDomain) is { } test)
         {
             if (test.Length == 0) return settings.TestDomainIsZone ? new ZoneName.Apex() : new ZoneName.Empty();
@@ -60,6 +61,38 @@ internal static class ZoneNames
         for (var i = 0; i < zoneLabels.Length; i++)
             if (!string.Equals(labels[offset + i], zoneLabels[i], StringComparison.OrdinalIgnoreCase)) return null;
         return labels[..offset];
+    }
+
+    /// <summary>
+    /// The address a whole reverse name spells: four decimal labels under <c>in-addr.arpa</c> (last byte first), or 32
+    /// hex nibbles under <c>ip6.arpa</c>. Null for anything else, shorter reverse names (whole networks) included.
+    /// </summary>
+    public static IPAddress? ReverseAddressOf(string[] labels)
+    {
+        if (labels.Length == 6 && labels[4] == "in-addr" && labels[5] == "arpa")
+        {
+            var bytes = new byte[4];
+            for (var i = 0; i < 4; i++)
+            {
+                var label = labels[3 - i];
+                if (label.Length is 0 or > 3 || (label.Length > 1 && label[0] == '0') || !label.All(char.IsAsciiDigit)
+                    || !byte.TryParse(label, NumberStyles.None, CultureInfo.InvariantCulture, out bytes[i])) return null;
+            }
+            return new IPAddress(bytes);
+        }
+        if (labels.Length == 34 && labels[32] == "ip6" && labels[33] == "arpa")
+        {
+            var bytes = new byte[16];
+            for (var i = 0; i < 32; i++)
+            {
+                var label = labels[31 - i];
+                if (label.Length != 1 || !char.IsAsciiHexDigit(label[0])) return null;
+                var nibble = Convert.ToByte(label, 16);
+                bytes[i / 2] |= (byte)(i % 2 == 0 ? nibble << 4 : nibble);
+            }
+            return new IPAddress(bytes);
+        }
+        return null;
     }
 
     /// <summary>Consul's <c>addr</c> label: 8 hex digits spell an IPv4 address, 32 an IPv6 one.</summary>

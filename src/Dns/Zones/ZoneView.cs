@@ -30,6 +30,8 @@ public sealed class ZoneView
     private readonly ZoneSettings _settings;
     // Node names are rare questions; grouping every instance by node is left until the first one.
     private readonly Lazy<ImmutableSortedDictionary<string, ImmutableArray<IPAddress>>> _nodes;
+    // Reverse names are rarer still: the services at each address are grouped on the first PTR question.
+    private readonly Lazy<Dictionary<IPAddress, ImmutableArray<DomainName>>> _reverse;
     private readonly DomainName _nameServer;
     private readonly DomainName _addrZone;
 
@@ -47,6 +49,7 @@ public sealed class ZoneView
                 g => g.Key,
                 g => g.Select(i => IPAddress.TryParse(i.Registration!.Address, out var a) ? a : null).OfType<IPAddress>().Distinct().Order(AddressOrder.Instance).ToImmutableArray(),
                 StringComparer.Ordinal));
+        _reverse = new(() => ServicesByAddress(state, settings));
     }
 
     public RegistryState State { get; }
@@ -86,6 +89,7 @@ public sealed class ZoneView
                 ? Addresses(name, type, nodeAddresses, labels, shuffled: false)
                 : Negative(ReturnCode.NxDomain, labels),
             ZoneName.Service service => ServiceAnswer(name, type, service, view, labels),
+            ZoneName.Reverse reverse => ReverseAnswer(name, type, reverse.Address),
             _ => throw new InvalidOperationException($"unknown zone name {zoneName}"),
         };
     }
@@ -104,6 +108,33 @@ public sealed class ZoneView
         var addresses = passing.Select(r => IPAddress.TryParse(r.Address, out var a) ? a : null).OfType<IPAddress>().Distinct().Order(AddressOrder.Instance);
         return Addresses(name, type, [.. addresses], labels, shuffled: true);
     }
+
+    /// <summary>
+    /// PTR to the service name of every instance registered at the address, passing or not (the address is theirs
+    /// either way): <c>web.service.mesh</c>, or <c>web.service.feature-x.mesh</c> for another environment. The reverse
+    /// zones are not Mesh's, so an address no instance has is REFUSED (and forwarded when upstreams are set), and other
+    /// types get an empty answer without an SOA.
+    /// </summary>
+    private ZoneAnswer ReverseAnswer(DomainName name, RecordType type, IPAddress address)
+    {
+        if (!_reverse.Value.TryGetValue(address, out var services)) return ZoneAnswer.Refused;
+        if (type is not (RecordType.Ptr or RecordType.Any)) return new ZoneAnswer(ReturnCode.NoError, [], [], []);
+        return new ZoneAnswer(ReturnCode.NoError, [.. services.Select(s => new PtrRecord(name, _settings.Ttl, s))], [], []);
+    }
+
+    private static Dictionary<IPAddress, ImmutableArray<DomainName>> ServicesByAddress(RegistryState state, ZoneSettings settings) =>
+        state.Instances.Values
+            .Where(i => i.Registration is not null && IPAddress.TryParse(i.Registration.Address, out _))
+            .GroupBy(i => IPAddress.Parse(i.Registration!.Address))
+            .ToDictionary(
+                g => g.Key,
+                g => g.Select(i => (Service: i.Registration!.Service.ToLowerInvariant(), i.Registration.Env))
+                    .Distinct()
+                    .OrderBy(p => p.Service, StringComparer.Ordinal).ThenBy(p => p.Env != EnvironmentNames.Integration).ThenBy(p => p.Env, StringComparer.Ordinal)
+                    .Select(p => p.Env == EnvironmentNames.Integration
+                        ? new DomainName([p.Service, ZoneNames.ServiceLabel, .. settings.Domain.Labels])
+                        : new DomainName([p.Service, ZoneNames.ServiceLabel, p.Env, .. settings.Domain.Labels]))
+                    .ToImmutableArray());
 
     private ZoneAnswer SrvAnswer(DomainName name, List<InstanceRegistered> passing, string[] labels)
     {
