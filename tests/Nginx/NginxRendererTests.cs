@@ -76,6 +76,9 @@ public sealed class NginxRendererTests
     {
         await using var mesh = await RendererHarness.StartAsync();
         await using var a = await Backend.StartAsync("backend-a");
+        // The first rollout and its record come first; a registration racing them would be rendered with the record.
+        await mesh.WaitServedAsync(0);
+        await mesh.WaitIdleAsync(Ct);
 
         var registered = await mesh.RegisterAsync("api:web-a", "web", a.Port, ct: Ct);
         await mesh.WaitServedAsync(registered.Position);
@@ -167,6 +170,8 @@ public sealed class NginxRendererTests
         {
             await using var mesh = await RendererHarness.StartAsync(o => o.TemplatePath = template);
             await using var a = await Backend.StartAsync("backend-a");
+            await mesh.WaitServedAsync(0);
+            await mesh.WaitIdleAsync(Ct);
             var registered = await mesh.RegisterAsync("api:web-a", "web", a.Port, ct: Ct);
             await mesh.WaitServedAsync(registered.Position);
 

@@ -87,6 +87,16 @@ internal sealed class RendererHarness : IAsyncDisposable
             $"target to serve position {position}");
 
     /// <summary>
+    /// Waits until the renderer has taken every event in the store, the records of its own rollouts included: the next
+    /// registration is then the only change it renders.
+    /// </summary>
+    public async Task WaitIdleAsync(CancellationToken ct)
+    {
+        var head = await Store.Store.ReadHeadPositionAsync(ct);
+        await WaitServedAsync(head);
+    }
+
+    /// <summary>
     /// Waits until nginx has no worker of an older generation left: after a reload, old workers finish what they hold
     /// and may still take a new connection meanwhile, answering from the configuration before.
     /// </summary>
