@@ -12,7 +12,7 @@ namespace Mesh.Bench.Projections;
 /// Forensics: the registry at a random point of a store of <c>events</c> events (the replay benchmark's store), from
 /// the nearest archived snapshot plus the events after it. First the projector catches up once, archiving a snapshot
 /// every <c>every</c> events (timed: what the first start after an upgrade costs); then <c>queries</c> random
-/// positions, the worst case (just before a snapshot), and random times.
+/// positions, the worst case (just before a snapshot), a time slider dragged forward and back, and random times.
 /// </summary>
 internal static class StateAtTime
 {
@@ -64,12 +64,21 @@ internal static class StateAtTime
         var rng = new Random(42);
         var random = await TimeAsync(queries, () => history.StateAtAsync(rng.NextInt64(1, events + 1)));
         var worst = await TimeAsync(Math.Max(5, queries / 5), () => history.StateAtAsync(rng.Next(1, events / every) * (long)every - 1));
+        // A time slider dragged forward, then back: one history answering positions 200 events apart. Each answer
+        // starts from the state it kept last, when that grew from the same snapshot.
+        var slider = new RegistryHistory(store, store);
+        var from = rng.NextInt64(1, events - 60 * 200);
+        var step = 0;
+        var forward = await TimeAsync(30, () => slider.StateAtAsync(from + 200L * step++));
+        var backward = await TimeAsync(30, () => slider.StateAtAsync(from + 200L * --step));
         var first = await ReadTimeAsync(store, 1);
         var last = await ReadTimeAsync(store, events);
         var times = await TimeAsync(queries, () => history.StateAtAsync(first + (last - first) * rng.NextDouble()));
         Console.WriteLine(Common.Percentiles.Describe("random position (ms)", random.Wall));
         Console.WriteLine(Common.Percentiles.Describe("just before a snapshot (ms)", worst.Wall));
         Console.WriteLine(Common.Percentiles.Describe("random time (ms)", times.Wall));
+        Console.WriteLine(Common.Percentiles.Describe("slider forward, 200 apart (ms)", forward.Wall));
+        Console.WriteLine(Common.Percentiles.Describe("slider back, 200 apart (ms)", backward.Wall));
         // On a busy machine wall time measures the neighbours too; the process's CPU time per query (all its threads,
         // the collector's included) is what the query itself costs.
         Console.WriteLine(Common.Percentiles.Describe("random position, CPU (ms)", random.Cpu));

@@ -67,6 +67,24 @@ public sealed class RegistryHistoryTests : IAsyncLifetime
         Assert.Equal(Json(await FoldedToAsync(_incident.Count)), Json(await history.StateAtAsync(1_000, Ct)));
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public async Task One_history_asked_in_any_order_answers_every_position_as_the_log_folded_up_to_it(int seed)
+    {
+        await AppendIncidentAsync();
+        await RunProjectorAsync();
+        var history = new RegistryHistory(_store, _store);
+        // Forwards, backwards and jumping about, several times each: the states it keeps must never leak into another answer.
+        var shuffled = Enumerable.Range(0, 3).SelectMany(_ => Enumerable.Range(0, _incident.Count + 1)).ToArray();
+        new Random(seed).Shuffle(shuffled);
+        int[] positions = [.. shuffled, .. Enumerable.Range(0, _incident.Count + 1).Reverse(), .. Enumerable.Range(0, _incident.Count + 1)];
+
+        foreach (var position in positions)
+            Assert.Equal(Json(await FoldedToAsync(position)), Json(await history.StateAtAsync(position, Ct)));
+    }
+
     [Fact]
     public async Task The_projector_archives_a_snapshot_at_every_multiple_of_n_while_catching_up_and_following()
     {
@@ -115,6 +133,33 @@ public sealed class RegistryHistoryTests : IAsyncLifetime
         await _store.SaveSnapshotAsync(8, [1, 2, 3], Ct);
 
         Assert.Equal(Json(await FoldedToAsync(8)), Json(await new RegistryHistory(_store, _store).StateAtAsync(8, Ct)));
+    }
+
+    [Fact]
+    public async Task A_kept_state_is_not_used_once_the_archive_holds_other_bytes_for_its_snapshot()
+    {
+        await AppendIncidentAsync();
+        await RunProjectorAsync();
+        var history = new RegistryHistory(_store, _store);
+        await history.StateAtAsync(8, Ct); // kept, grown from the snapshot at 6
+        // The snapshot at 6 replaced on disk by one that says web-2 listens elsewhere (what `mesh verify` is there to catch).
+        var real = SnapshotCodec.Decode((await _store.ReadSnapshotAsync(6, Ct))!.State)!;
+        var web2 = real.Instances["docker:web-2"];
+        var forged = real with { Instances = real.Instances.SetItem("docker:web-2", web2 with { Registration = web2.Registration! with { Port = 9999 } }) };
+        await using (var db = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(_dir, "mesh.db")};Pooling=false"))
+        {
+            await db.OpenAsync(Ct);
+            await using var update = db.CreateCommand();
+            update.CommandText = "UPDATE snapshots SET state = $s WHERE position = 6";
+            update.Parameters.AddWithValue("$s", SnapshotCodec.Encode(forged));
+            Assert.Equal(1, await update.ExecuteNonQueryAsync(Ct));
+        }
+
+        var answered = await history.StateAtAsync(8, Ct);
+
+        // Still "the archived snapshot plus the log": the forged port shows, as it does to a history that kept nothing.
+        Assert.Equal(9999, answered.Instances["docker:web-2"].Registration!.Port);
+        Assert.Equal(Json(await new RegistryHistory(_store, _store).StateAtAsync(8, Ct)), Json(answered));
     }
 
     // The log as the store recorded it (its times too), folded from zero without snapshots.
