@@ -96,24 +96,11 @@ public sealed class NginxRendererTests
     {
         var template = Path.Combine(Path.GetTempPath(), $"mesh-nginx-template-{Guid.NewGuid():N}.liquid");
         // Valid until a service called "broken" has a passing instance.
-        await File.WriteAllTextAsync(template, """
-            {%- for u in upstreams %}
-            upstream {{ u.name }} {
-            {%- if u.placeholder %}
-                server {{ placeholder_listen }};
-            {%- else %}{% for s in u.servers %}
-                server {{ s.endpoint }};
-            {%- endfor %}{% endif %}
-            }
+        await File.WriteAllTextAsync(template, UserTemplate(perUpstream: """
             {%- if u.service == "broken" and u.placeholder == false %}
             this_is_not_nginx on;
             {%- endif %}
-            {%- endfor %}
-            {%- if has_placeholder %}
-            server { listen {{ placeholder_listen }}; return 503; }
-            {%- endif %}
-
-            """, Ct);
+            """), Ct);
         try
         {
             await using var mesh = await RendererHarness.StartAsync(o =>
@@ -150,22 +137,7 @@ public sealed class NginxRendererTests
         var template = Path.Combine(Path.GetTempPath(), $"mesh-nginx-template-{Guid.NewGuid():N}.liquid");
         // Printing the position makes every render differ: rendering again for the record of its own rollout would
         // reload nginx, record that, and so on for ever.
-        await File.WriteAllTextAsync(template, """
-            # rendered at position {{ position }}
-            {%- for u in upstreams %}
-            upstream {{ u.name }} {
-            {%- if u.placeholder %}
-                server {{ placeholder_listen }};
-            {%- else %}{% for s in u.servers %}
-                server {{ s.endpoint }};
-            {%- endfor %}{% endif %}
-            }
-            {%- endfor %}
-            {%- if has_placeholder %}
-            server { listen {{ placeholder_listen }}; return 503; }
-            {%- endif %}
-
-            """, Ct);
+        await File.WriteAllTextAsync(template, UserTemplate(header: "# rendered at position {{ position }}"), Ct);
         try
         {
             await using var mesh = await RendererHarness.StartAsync(o => o.TemplatePath = template);
@@ -208,4 +180,26 @@ public sealed class NginxRendererTests
         Assert.Contains(await mesh.NginxEventsAsync(Ct), e => e is NginxConfigApplied p && p.Position == registered.Position);
         await Wait.UntilAsync(async () => await mesh.GetAsync(Ct) == "200 backend-a", "nginx to serve the applied config");
     }
+
+    /// <summary>
+    /// A user template writing upstreams and the 503 placeholder as the built-in one does, with <paramref name="header"/>
+    /// first and <paramref name="perUpstream"/> inside the loop after each upstream block.
+    /// </summary>
+    private static string UserTemplate(string header = "", string perUpstream = "") => $$$"""
+        {{{header}}}
+        {%- for u in upstreams %}
+        upstream {{ u.name }} {
+        {%- if u.placeholder %}
+            server {{ placeholder_listen }};
+        {%- else %}{% for s in u.servers %}
+            server {{ s.endpoint }};
+        {%- endfor %}{% endif %}
+        }
+        {{{perUpstream}}}
+        {%- endfor %}
+        {%- if has_placeholder %}
+        server { listen {{ placeholder_listen }}; return 503; }
+        {%- endif %}
+
+        """;
 }
