@@ -139,6 +139,40 @@ public sealed class UiTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Drain_PutsAnInstanceInMaintenance_AndUndrainEndsIt_ThroughTheAgentApi()
+    {
+        using var dir = new TempDirectory();
+        await using var mesh = await MeshProcess.StartHealthyAsync(dir.Path, Ct);
+        await RegisterAsync(mesh, "web-1", "web", 8081);
+        await RegisterAsync(mesh, "web-2", "web", 8082);
+        await using var chromium = await HeadlessChromium.LaunchAsync(output);
+        await chromium.RunAsync("drain", mesh, async page =>
+        {
+            await page.GotoAsync(new Uri(mesh.BaseAddress, "/ui/").ToString());
+            var row = Instance(page, "api:web-1");
+            await Expect(row.Locator(".status")).ToHaveTextAsync("passing");
+
+            await row.GetByTestId("maintenance-toggle").ClickAsync();
+
+            await Expect(row.Locator(".status")).ToHaveTextAsync("critical");
+            await Expect(row.GetByTestId("maintenance-reason")).ToHaveTextAsync("drained from the Mesh UI");
+            await Expect(row.GetByTestId("maintenance-toggle")).ToHaveTextAsync("Undrain");
+            await Expect(Instance(page, "api:web-2").Locator(".status")).ToHaveTextAsync("passing");
+            await chromium.ScreenshotAsync("drained");
+            // What every consumer reads: Consul's health API lists only the other instance as passing.
+            var passing = (await mesh.Client.ReadAsync<JsonArray>("/v1/health/service/web?passing=true", Ct)).Body;
+            Assert.Equal(["web-2"], passing.Select(e => (string)e!["Service"]!["ID"]!));
+
+            await row.GetByTestId("maintenance-toggle").ClickAsync();
+
+            await Expect(row.Locator(".status")).ToHaveTextAsync("passing");
+            await Expect(row.GetByTestId("maintenance-reason")).ToHaveCountAsync(0);
+            await Expect(row.GetByTestId("maintenance-toggle")).ToHaveTextAsync("Drain");
+            await Expect(page.GetByTestId("error")).ToBeHiddenAsync();
+        });
+    }
+
+    [Fact]
     public async Task WithAnApiToken_ThePageReadsTheApi_OnlyWithTheTokenInItsUrl()
     {
         using var dir = new TempDirectory();

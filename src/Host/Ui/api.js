@@ -1,4 +1,5 @@
-// Mesh's HTTP API as the page uses it: JSON reads under /v1/mesh and the followed event log.
+// Mesh's HTTP API as the page uses it: JSON reads under /v1/mesh, the followed event log, and the one write the page
+// makes (maintenance, through the Consul agent API).
 //
 // /v1/mesh/* needs the API token when Mesh:Api:Token is set. Open the page as /ui/?token=<token>: every call sends
 // it as X-Mesh-Token (a header rather than ?token= on each call, so it stays out of access logs and metrics labels).
@@ -18,6 +19,12 @@ export async function getJson(path, signal) {
   const response = await fetch(path, { headers, signal, cache: 'no-store' });
   if (!response.ok) throw new ApiError(response.status, (await response.text()).trim() || response.statusText);
   return response.json();
+}
+
+/** PUT with no body (the Consul agent API's writes); throws ApiError on a non-2xx answer. */
+export async function put(path) {
+  const response = await fetch(path, { method: 'PUT', headers, cache: 'no-store' });
+  if (!response.ok) throw new ApiError(response.status, (await response.text()).trim() || response.statusText);
 }
 
 /** A query string from an object, leaving out empty values. */

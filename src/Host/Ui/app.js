@@ -1,7 +1,7 @@
 // The Mesh web UI: the live registry, the registry at an earlier position with the diff to now, and the event log.
 // Plain DOM code, no framework; everything it shows comes from the forensics API (/v1/mesh/state, diff, events,
 // timeline), which src/Host/Api/Mesh/HistoryEndpoints.cs documents.
-import { getJson, followEvents, query } from './api.js';
+import { getJson, followEvents, put, query } from './api.js';
 
 const $ = (testid) => document.querySelector(`[data-testid="${testid}"]`);
 
@@ -62,7 +62,7 @@ function renderRegistry(state) {
     const passing = instances.filter((i) => i.Status === 'passing').length;
     table.append(el('tbody', { 'data-testid': 'service', 'data-service': service },
       el('tr', { className: 'service-row' },
-        el('th', { colspan: 7 }, service, el('span', { className: 'count' }, ` ${passing}/${instances.length} passing`))),
+        el('th', { colspan: 8 }, service, el('span', { className: 'count' }, ` ${passing}/${instances.length} passing`))),
       instances.map((i) => el('tr', { 'data-testid': 'instance', 'data-instance-id': i.InstanceId, 'data-status': i.Status },
         el('td', {}, i.InstanceId),
         el('td', {}, endpoint(i)),
@@ -70,7 +70,8 @@ function renderRegistry(state) {
         el('td', {}, el('span', { className: `status ${i.Status}`, title: checksText(i) }, i.Status)),
         el('td', {}, i.Tags.map((t) => el('span', { className: 'tag' }, t))),
         el('td', {}, i.Version ?? ''),
-        el('td', {}, i.Node)))));
+        el('td', {}, i.Node),
+        el('td', {}, maintenanceCell(i))))));
   }
   $('no-instances').hidden = byService.size > 0;
 
@@ -82,6 +83,42 @@ function renderRegistry(state) {
   fill($('routes').tBodies[0], state.Routes.map((r) =>
     el('tr', { 'data-testid': 'route', 'data-host': r.Host },
       el('td', {}, `${r.Host}${r.PathPrefix}`), el('td', {}, r.Cluster), el('td', {}, r.Destinations.join(', ')))));
+}
+
+// In maintenance an instance is critical: out of DNS answers, gateway routes and nginx upstreams (a drain). The live
+// view offers the switch; a past registry only says what was so.
+function maintenanceCell(instance) {
+  const reason = instance.Maintenance;
+  const text = reason === null || reason === undefined ? null : el('span', { 'data-testid': 'maintenance-reason', className: 'maintenance' }, reason || 'on');
+  if (!view.live) return text;
+  const enable = text === null;
+  return [text, el('button', {
+    type: 'button',
+    className: 'maintenance-toggle',
+    'data-testid': 'maintenance-toggle',
+    'data-enable': String(enable),
+    'data-instance-id': instance.InstanceId,
+  }, enable ? 'Drain' : 'Undrain')];
+}
+
+// The Consul service id of an instance: what the agent API was given for API registrations, the instance id otherwise.
+const consulServiceId = (instanceId) => (instanceId.startsWith('api:') ? instanceId.slice(4) : instanceId);
+
+async function toggleMaintenance(click) {
+  const button = click.target.closest('[data-testid=maintenance-toggle]');
+  if (!button) return;
+  button.disabled = true;
+  const enable = button.dataset.enable === 'true';
+  const id = encodeURIComponent(consulServiceId(button.dataset.instanceId));
+  try {
+    await put(`/v1/agent/service/maintenance/${id}${query({ enable, reason: enable ? 'drained from the Mesh UI' : '' })}`);
+    showError(null);
+    // The followed log brings the change; reloading now only saves the wait.
+    await refreshLive();
+  } catch (error) {
+    showError(error);
+    button.disabled = false;
+  }
 }
 
 function checksText(instance) {
@@ -317,6 +354,7 @@ function start() {
   });
   $('live-button').addEventListener('click', goLive);
   $('events').addEventListener('click', toggleEvent);
+  $('instances').addEventListener('click', (click) => toggleMaintenance(click));
   $('event-filters').addEventListener('submit', (event) => {
     event.preventDefault();
     loadEvents().catch(showError);

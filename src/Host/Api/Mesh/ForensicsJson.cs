@@ -107,13 +107,13 @@ internal static class ForensicsJson
 
     private sealed record InstanceDto(
         string InstanceId, string Service, string Env, string Address, int Port, IReadOnlyList<string> Tags, string? Version, string Node, string Source,
-        string Status, IReadOnlyList<object> Checks)
+        string Status, string? Maintenance, IReadOnlyList<object> Checks)
     {
         public static InstanceDto Of(InstanceState i)
         {
             var r = i.Registration!;
             return new InstanceDto(i.InstanceId, r.Service, r.Env, r.Address, r.Port, r.Tags, r.Version, r.Node, r.Source,
-                i.Status.ToString().ToLowerInvariant(),
+                i.Status.ToString().ToLowerInvariant(), i.MaintenanceReason,
                 [.. i.Checks.Select(c => (object)new { CheckId = c.Key, Status = c.Value.Status.ToString().ToLowerInvariant(), c.Value.Output })]);
         }
     }
