@@ -7,28 +7,33 @@ using Mesh.Registry.Store;
 namespace Mesh.Projections.History;
 
 /// <summary>
-/// Folds the log event by event (<see cref="RegistryProjection.Apply"/>) and keeps the entries that concern one
-/// service or instance, <paramref name="name"/>; the rules are on <see cref="Timeline"/>.
+/// Folds the log event by event and keeps the entries that concern one service or instance, <paramref name="name"/>;
+/// the rules are on <see cref="Timeline"/>. The fold is the projection's own (<see cref="RegistryStateBuilder"/>), read
+/// instance by instance: a whole state is built only around the rare environment definitions, so a million events
+/// cost a replay, not a million states.
 /// </summary>
 internal sealed class TimelineBuilder(string name, RegistryState start)
 {
+    private readonly RegistryStateBuilder _registry = new(start);
+    private long _position = start.Position;
     private readonly ImmutableArray<TimelineEntry>.Builder _entries = ImmutableArray.CreateBuilder<TimelineEntry>();
     // The sources and nodes that have registered one of the subject's instances.
     private readonly HashSet<(string Source, string Node)> _homes = [.. Registrations(start, name).Select(r => (r.Source, r.Node))];
     // Per nginx target, the position its last applied configuration was rendered at.
     private readonly Dictionary<string, long> _nginxApplied = new(StringComparer.Ordinal);
-    private RegistryState _state = start;
     // The last event that changed one of the subject's instances (0: none yet).
     private long _lastChange;
 
     public void Add(RecordedEvent recorded)
     {
-        var before = _state;
-        _state = RegistryProjection.Apply(before, recorded);
+        var before = recorded.Event is EnvironmentDefined ? _registry.ToState() : null;
+        var was = recorded.Event is IInstanceEvent instanceEvent ? _registry.InstanceOf(instanceEvent.InstanceId)?.Registration : null;
+        _registry.Apply(recorded);
+        _position = recorded.Position;
         var entry = recorded.Event switch
         {
-            IInstanceEvent e => OfInstance(recorded, e, before),
-            EnvironmentDefined d when ChangesWhoAnswers(before, _state) =>
+            IInstanceEvent e => OfInstance(recorded, e, was),
+            EnvironmentDefined d when ChangesWhoAnswers(before!, _registry.ToState()) =>
                 Entry(recorded, null, null, $"environment {d.Name} falls back to {d.Fallback}"),
             SourceReconciled s when _homes.Contains((s.Source, s.Node)) =>
                 Entry(recorded, null, null, $"{s.Source} on {s.Node} reconciled ({s.Trigger}): {s.Running} running, "
@@ -42,17 +47,16 @@ internal sealed class TimelineBuilder(string name, RegistryState start)
         if (entry is not null) _entries.Add(entry);
     }
 
-    public Timeline Build() => new(name, _state.Position, _entries.ToImmutable());
+    public Timeline Build() => new(name, _position, _entries.ToImmutable());
 
-    private TimelineEntry? OfInstance(RecordedEvent recorded, IInstanceEvent e, RegistryState before)
+    private TimelineEntry? OfInstance(RecordedEvent recorded, IInstanceEvent e, InstanceRegistered? was)
     {
         var id = e.InstanceId;
-        var was = before.Instances.GetValueOrDefault(id)?.Registration;
         var service = e is InstanceRegistered r ? r.Service : was?.Service;
         if (id != name && service != name && was?.Service != name) return null;
 
         if (e is InstanceRegistered registered) _homes.Add((registered.Source, registered.Node));
-        var now = _state.Instances.GetValueOrDefault(id);
+        var now = _registry.InstanceOf(id);
         if (now?.ModifyPosition == recorded.Position || (now is null && was is not null)) _lastChange = recorded.Position;
         return Entry(recorded, id, service, Summarize(e, was, recorded.Type));
     }

@@ -37,6 +37,9 @@ internal sealed class RegistryStateBuilder(RegistryState start)
         _position = recorded.Position;
     }
 
+    /// <summary>The instance as folded so far; null while it is not registered.</summary>
+    public InstanceState? InstanceOf(string instanceId) => Get(start.Instances, _instances, instanceId);
+
     public RegistryState ToState() => new(
         _position,
         Merge(start.Instances, _instances),

@@ -13,6 +13,7 @@ namespace Mesh.Registry.Store.Sqlite;
 public sealed class SqliteEventReader : IEventReader, ISnapshotArchive, IAsyncDisposable
 {
     private const int ReadPage = 4_096;
+    private const int ReadAhead = 2;
 
     private readonly string _connectionString;
     private readonly bool _hasSnapshots;
@@ -86,17 +87,12 @@ public sealed class SqliteEventReader : IEventReader, ISnapshotArchive, IAsyncDi
 
     public async IAsyncEnumerable<RecordedEvent> ReadAllAsync(long fromPosition = 1, int maxCount = int.MaxValue, [EnumeratorCancellation] CancellationToken ct = default)
     {
-        var next = Math.Max(1, fromPosition);
-        var until = Math.Min(await ReadHeadPositionAsync(ct).ConfigureAwait(false), next + Math.Max(0, (long)maxCount) - 1);
-        while (next <= until)
-        {
-            // A page at a time, the connection let go before the caller sees it: no read transaction stays open
-            // while the caller works, so the writer's checkpoints are never held back.
-            var page = await PageAsync(next, Math.Min(until, next + ReadPage - 1), ct).ConfigureAwait(false);
-            if (page.Count == 0) yield break;
-            foreach (var e in page) yield return e;
-            next = page[^1].Position + 1;
-        }
+        var from = Math.Max(1, fromPosition);
+        var until = Math.Min(await ReadHeadPositionAsync(ct).ConfigureAwait(false), from + Math.Max(0, (long)maxCount) - 1);
+        // A page at a time, each connection let go before the caller sees its page: no read transaction stays open
+        // while the caller works, so the writer's checkpoints are never held back.
+        await foreach (var e in SqliteReads.ReadAheadAsync((first, last) => PageAsync(first, last, ct), from, until, ReadPage, ReadAhead, ct).ConfigureAwait(false))
+            yield return e;
     }
 
     public async IAsyncEnumerable<RecordedEvent> SubscribeAllAsync(long fromPosition = 1, [EnumeratorCancellation] CancellationToken ct = default)

@@ -138,21 +138,8 @@ public sealed partial class SqliteEventStore : IEventStore, ISnapshotArchive, IA
     {
         var from = Math.Max(1, fromPosition);
         var until = Math.Min(Volatile.Read(ref _head), from + Math.Max(0, (long)maxCount) - 1);
-        // Positions are gap-free, so page boundaries are known in advance: the next pages are read and
-        // deserialised on other threads (and connections) while the caller works through this one.
-        var pages = new Queue<Task<List<RecordedEvent>>>();
-        var nextPage = from;
-        while (true)
-        {
-            while (pages.Count < ReadAhead && nextPage <= until)
-            {
-                var last = Math.Min(until, nextPage + ReadPage - 1);
-                pages.Enqueue(ReadPageAsync(nextPage, last, ReadPage, ct));
-                nextPage = last + 1;
-            }
-            if (pages.Count == 0) yield break;
-            foreach (var e in await pages.Dequeue().ConfigureAwait(false)) yield return e;
-        }
+        await foreach (var e in SqliteReads.ReadAheadAsync((first, last) => ReadPageAsync(first, last, ReadPage, ct), from, until, ReadPage, ReadAhead, ct).ConfigureAwait(false))
+            yield return e;
     }
 
     public async IAsyncEnumerable<RecordedEvent> SubscribeAllAsync(long fromPosition = 1, [EnumeratorCancellation] CancellationToken ct = default)

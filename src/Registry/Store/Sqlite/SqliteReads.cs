@@ -29,6 +29,31 @@ internal static class SqliteReads
         return page;
     }
 
+    /// <summary>
+    /// $all from <paramref name="from"/> to <paramref name="until"/>, <paramref name="pageSize"/> events a page, with
+    /// the next <paramref name="ahead"/> pages read and deserialised on other threads (each on its own connection)
+    /// while the caller works through this one. Positions are gap-free, so page boundaries are known in advance.
+    /// </summary>
+    public static async IAsyncEnumerable<RecordedEvent> ReadAheadAsync(
+        Func<long, long, Task<List<RecordedEvent>>> readPage, long from, long until, int pageSize, int ahead,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
+    {
+        var pages = new Queue<Task<List<RecordedEvent>>>();
+        var nextPage = from;
+        while (true)
+        {
+            ct.ThrowIfCancellationRequested();
+            while (pages.Count < ahead && nextPage <= until)
+            {
+                var last = Math.Min(until, nextPage + pageSize - 1);
+                pages.Enqueue(readPage(nextPage, last));
+                nextPage = last + 1;
+            }
+            if (pages.Count == 0) yield break;
+            foreach (var e in await pages.Dequeue().ConfigureAwait(false)) yield return e;
+        }
+    }
+
     public static SqliteCommand StreamCommand(SqliteConnection connection, StreamName stream, long fromVersion)
     {
         var command = connection.CreateCommand();

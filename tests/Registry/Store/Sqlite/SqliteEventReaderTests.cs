@@ -56,6 +56,21 @@ public sealed class SqliteEventReaderTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Reads_across_many_pages_in_order_from_any_position_and_for_any_count()
+    {
+        var store = OpenStore();
+        // Three pages of 4,096 and a part: the reader reads ahead, a page per connection, and must still hand them over in order.
+        const int count = 13_000;
+        await store.AppendAsync(Stream("a"), ExpectedVersion.NoStream, [.. Enumerable.Range(1, count).Select(i => Health("a", $"{i}"))], Ct);
+        var reader = OpenReader();
+
+        Assert.Equal(Enumerable.Range(1, count).Select(i => (long)i), (await All(reader.ReadAllAsync(ct: Ct))).Select(e => e.Position));
+        Assert.Equal(Enumerable.Range(4_000, 5_000).Select(i => $"{i}"), (await All(reader.ReadAllAsync(4_000, 5_000, Ct))).Select(OutputOf));
+        Assert.Equal(Enumerable.Range(12_990, 11).Select(i => (long)i), (await All(reader.ReadAllAsync(12_990, 1_000, Ct))).Select(e => e.Position));
+        Assert.Empty(await All(reader.ReadAllAsync(count + 1, ct: Ct)));
+    }
+
+    [Fact]
     public async Task Takes_no_lock_so_a_store_opens_on_the_file_while_a_reader_has_it_open()
     {
         var first = OpenStore();
