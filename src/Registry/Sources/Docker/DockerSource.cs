@@ -206,17 +206,25 @@ internal sealed partial class DockerSource : BackgroundService
     }
 
     // dockerd emits "oom" from a cgroup notification that can come after "die" on a loaded host; a SIGKILL exit (137)
-    // is then checked against the container's own record.
+    // is then checked against the container's own record, which dockerd marks when that notification arrives: asked
+    // again a few times over a short while, since on a loaded host the mark too can trail the die.
+    private static readonly TimeSpan[] OomRecheckDelays = [TimeSpan.Zero, TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(400)];
+
     private static async Task<bool> OomKilledAsync(IDockerClient client, string id, CancellationToken ct)
     {
-        try
+        foreach (var delay in OomRecheckDelays)
         {
-            return (await client.Containers.InspectContainerAsync(id, ct).ConfigureAwait(false)).State?.OOMKilled == true;
+            if (delay > TimeSpan.Zero) await Task.Delay(delay, ct).ConfigureAwait(false);
+            try
+            {
+                if ((await client.Containers.InspectContainerAsync(id, ct).ConfigureAwait(false)).State?.OOMKilled == true) return true;
+            }
+            catch (global::Docker.DotNet.DockerContainerNotFoundException)
+            {
+                return false;
+            }
         }
-        catch (global::Docker.DotNet.DockerContainerNotFoundException)
-        {
-            return false;
-        }
+        return false;
     }
 
     private async Task HandleAsync(IDockerClient client, ContainerEvent e, CancellationToken ct)
