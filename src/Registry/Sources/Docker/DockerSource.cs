@@ -28,6 +28,8 @@ internal sealed partial class DockerSource : BackgroundService
     private readonly ContainerSync _sync;
     private readonly ContainerReconciler _reconciler;
     private readonly HashSet<string> _oomKilled = new(StringComparer.Ordinal);
+    // Containers Docker was asked to signal (docker kill, docker stop): their SIGKILL exit is no OOM to wait for.
+    private readonly HashSet<string> _signalled = new(StringComparer.Ordinal);
 
     // Where the next subscription starts: the last event handled, or where the last subscription started when none
     // came since (so that what happens while disconnected is replayed even on a quiet host).
@@ -206,13 +208,14 @@ internal sealed partial class DockerSource : BackgroundService
     }
 
     // dockerd emits "oom" from a cgroup notification that can come after "die" on a loaded host; a SIGKILL exit (137)
-    // is then checked against the container's own record, which dockerd marks when that notification arrives: asked
-    // again a few times over a short while, since on a loaded host the mark too can trail the die.
+    // is then checked against the container's own record, which dockerd marks when that notification arrives. A
+    // container nobody signalled through Docker was killed by the kernel: its record is asked again a few times over a
+    // short while (this holds up the node's events), since on a loaded host the mark too can trail the die.
     private static readonly TimeSpan[] OomRecheckDelays = [TimeSpan.Zero, TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(400)];
 
-    private static async Task<bool> OomKilledAsync(IDockerClient client, string id, CancellationToken ct)
+    private static async Task<bool> OomKilledAsync(IDockerClient client, string id, bool signalled, CancellationToken ct)
     {
-        foreach (var delay in OomRecheckDelays)
+        foreach (var delay in signalled ? OomRecheckDelays[..1] : OomRecheckDelays)
         {
             if (delay > TimeSpan.Zero) await Task.Delay(delay, ct).ConfigureAwait(false);
             try
@@ -235,13 +238,15 @@ internal sealed partial class DockerSource : BackgroundService
             case ContainerEventKind.Start:
                 // Registered even when it has exited since: its die is queued behind, and the log keeps its story.
                 _oomKilled.Remove(id);
+                _signalled.Remove(id);
                 await _sync.SyncAsync(client, id, e.Metadata, evenIfExited: true, ct).ConfigureAwait(false);
                 break;
             case ContainerEventKind.Changed:
                 await _sync.SyncAsync(client, id, e.Metadata, evenIfExited: false, ct).ConfigureAwait(false);
                 break;
             case ContainerEventKind.Die:
-                var reason = _oomKilled.Remove(id) || (e.ExitCode == "137" && await OomKilledAsync(client, id, ct).ConfigureAwait(false))
+                var signalled = _signalled.Remove(id);
+                var reason = _oomKilled.Remove(id) || (e.ExitCode == "137" && await OomKilledAsync(client, id, signalled, ct).ConfigureAwait(false))
                     ? "oom"
                     : $"exit {e.ExitCode ?? "unknown"}";
                 await _sync.GoneAsync(id, reason, e.Metadata, ct).ConfigureAwait(false);
@@ -251,12 +256,14 @@ internal sealed partial class DockerSource : BackgroundService
                 break;
             case ContainerEventKind.Destroy:
                 _oomKilled.Remove(id);
+                _signalled.Remove(id);
                 await _sync.GoneAsync(id, "destroyed", e.Metadata, ct).ConfigureAwait(false);
                 break;
             case ContainerEventKind.Oom:
                 _oomKilled.Add(id);
                 break;
             case ContainerEventKind.Kill:
+                _signalled.Add(id);
                 Log.Signalled(_logger, id, e.Signal ?? "?");
                 break;
             case ContainerEventKind.HealthStatus when ContainerChecks.FromHealth(e.Health) is { } health:
