@@ -90,12 +90,7 @@ internal sealed partial class NginxRenderer(
     private async Task<bool> RenderAsync(RegistryState state, CancellationToken ct)
     {
         // Nothing nginx is rendered from changed (this target's own audit record, typically): the same bytes again.
-        if (_renderedFrom is not null && state.HasSameRegistryAs(_renderedFrom))
-        {
-            Log.Unchanged(logger, target, state.Position);
-            status.Update(target, s => s with { Position = state.Position });
-            return true;
-        }
+        if (_renderedFrom is not null && state.HasSameRegistryAs(_renderedFrom)) return Unchanged(state);
         var ok = await RenderChangedAsync(state, ct).ConfigureAwait(false);
         if (ok) _renderedFrom = state;
         return ok;
@@ -105,12 +100,7 @@ internal sealed partial class NginxRenderer(
     {
         var model = NginxModel.From(state, target, options);
         var bytes = Encoding.UTF8.GetBytes(_template.Render(model));
-        if (_live is not null && bytes.AsSpan().SequenceEqual(_live))
-        {
-            Log.Unchanged(logger, target, state.Position);
-            status.Update(target, s => s with { Position = state.Position });
-            return true;
-        }
+        if (_live is not null && bytes.AsSpan().SequenceEqual(_live)) return Unchanged(state);
         var hash = Convert.ToHexStringLower(SHA256.HashData(bytes));
         if (hash == _rejectedHash) return true; // nginx already refused exactly these bytes
 
@@ -135,6 +125,14 @@ internal sealed partial class NginxRenderer(
                 status.Update(target, s => s with { LastError = message });
                 return false;
         }
+    }
+
+    /// <summary>What is live already serves <paramref name="state"/>: only the position served moves on.</summary>
+    private bool Unchanged(RegistryState state)
+    {
+        Log.Unchanged(logger, target, state.Position);
+        status.Update(target, s => s with { Position = state.Position });
+        return true;
     }
 
     private async Task AppendAsync(IEvent e, CancellationToken ct)

@@ -77,7 +77,6 @@ public sealed class NginxRendererTests
         await using var mesh = await RendererHarness.StartAsync();
         await using var a = await Backend.StartAsync("backend-a");
         // The first rollout and its record come first; a registration racing them would be rendered with the record.
-        await mesh.WaitServedAsync(0);
         await mesh.WaitIdleAsync(Ct);
 
         var registered = await mesh.RegisterAsync("api:web-a", "web", a.Port, ct: Ct);
@@ -142,7 +141,6 @@ public sealed class NginxRendererTests
         {
             await using var mesh = await RendererHarness.StartAsync(o => o.TemplatePath = template);
             await using var a = await Backend.StartAsync("backend-a");
-            await mesh.WaitServedAsync(0);
             await mesh.WaitIdleAsync(Ct);
             var registered = await mesh.RegisterAsync("api:web-a", "web", a.Port, ct: Ct);
             await mesh.WaitServedAsync(registered.Position);

@@ -87,11 +87,12 @@ internal sealed class RendererHarness : IAsyncDisposable
             $"target to serve position {position}");
 
     /// <summary>
-    /// Waits until the renderer has taken every event in the store, the records of its own rollouts included: the next
-    /// registration is then the only change it renders.
+    /// Waits until the renderer has made its first rollout and taken every event in the store, the records of its own
+    /// rollouts included: the next registration is then the only change it renders.
     /// </summary>
     public async Task WaitIdleAsync(CancellationToken ct)
     {
+        await WaitServedAsync(0); // the first rollout's record is in the store once the status shows it
         var head = await Store.Store.ReadHeadPositionAsync(ct);
         await WaitServedAsync(head);
     }

@@ -32,15 +32,9 @@ internal sealed partial class DnsZoneFeed : BackgroundService
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         _registry.FollowAsync(() => Current.Position, state =>
         {
-            var current = Current;
-            if (state.HasSameRegistryAs(current.Zone.State))
-            {
-                Volatile.Write(ref _current, current.At(state.Position));
-                return;
-            }
             Volatile.Write(ref _current, new ZoneSnapshot(ZoneView.Of(state, _settings)));
             Log.ZoneSwapped(_logger, state.Position, state.Instances.Count);
-        }, (position, ex) => Log.BuildFailed(_logger, position, ex), stoppingToken);
+        }, position => Volatile.Write(ref _current, Current.At(position)), (position, ex) => Log.BuildFailed(_logger, position, ex), stoppingToken);
 
     private static partial class Log
     {

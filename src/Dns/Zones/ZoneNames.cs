@@ -75,8 +75,8 @@ internal static class ZoneNames
             for (var i = 0; i < 4; i++)
             {
                 var label = labels[3 - i];
-                if (label.Length is 0 or > 3 || (label.Length > 1 && label[0] == '0') || !label.All(char.IsAsciiDigit)
-                    || !byte.TryParse(label, NumberStyles.None, CultureInfo.InvariantCulture, out bytes[i])) return null;
+                // Digits only (NumberStyles.None), 0-255, and no leading zero: "01" is not how an address is written.
+                if ((label.Length > 1 && label[0] == '0') || !byte.TryParse(label, NumberStyles.None, CultureInfo.InvariantCulture, out bytes[i])) return null;
             }
             return new IPAddress(bytes);
         }

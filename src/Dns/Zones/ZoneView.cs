@@ -124,11 +124,13 @@ public sealed class ZoneView
 
     private static Dictionary<IPAddress, ImmutableArray<DomainName>> ServicesByAddress(RegistryState state, ZoneSettings settings) =>
         state.Instances.Values
-            .Where(i => i.Registration is not null && IPAddress.TryParse(i.Registration.Address, out _))
-            .GroupBy(i => IPAddress.Parse(i.Registration!.Address))
+            .Select(i => i.Registration)
+            .Select(r => (Registration: r, Address: r is not null && IPAddress.TryParse(r.Address, out var a) ? a : null))
+            .Where(p => p.Address is not null)
+            .GroupBy(p => p.Address!)
             .ToDictionary(
                 g => g.Key,
-                g => g.Select(i => (Service: i.Registration!.Service.ToLowerInvariant(), i.Registration.Env))
+                g => g.Select(p => (Service: p.Registration!.Service.ToLowerInvariant(), p.Registration.Env))
                     .Distinct()
                     .OrderBy(p => p.Service, StringComparer.Ordinal).ThenBy(p => p.Env != EnvironmentNames.Integration).ThenBy(p => p.Env, StringComparer.Ordinal)
                     .Select(p => p.Env == EnvironmentNames.Integration

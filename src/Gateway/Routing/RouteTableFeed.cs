@@ -33,7 +33,6 @@ internal sealed partial class RouteTableFeed : BackgroundService
     private readonly ILogger<RouteTableFeed> _logger;
     private readonly ConcurrentDictionary<string, DestinationHealth> _health = new(StringComparer.Ordinal);
     private GatewayTable _current;
-    private RegistryState _builtFrom; // the state _current's routes were built from (written by the follow loop only)
     private RecentTables _recent = RecentTables.Empty;
     private readonly AsyncSignal _changed = new();
 
@@ -46,8 +45,7 @@ internal sealed partial class RouteTableFeed : BackgroundService
         _api = new OwnEndpoints([options.ApiUrl]);
         _gateway = new OwnEndpoints([options.Url, options.HttpsUrl, options.H2cUrl]);
         _logger = logger;
-        _builtFrom = registry.Current;
-        _current = Build(_builtFrom);
+        _current = Build(registry.Current);
     }
 
     public GatewayTable Current => Volatile.Read(ref _current);
@@ -88,21 +86,15 @@ internal sealed partial class RouteTableFeed : BackgroundService
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         // A table that cannot be built must not stop routing: the last good one keeps serving.
-        _registry.FollowAsync(() => Current.Position, Follow, (position, ex) => Log.BuildFailed(_logger, position, ex), stoppingToken);
+        _registry.FollowAsync(() => Current.Position, state => Publish(Build(state)), MoveTo,
+            (position, ex) => Log.BuildFailed(_logger, position, ex), stoppingToken);
 
-    private void Follow(RegistryState state)
+    // Nothing routes differently (an nginx audit record, a source fact): the same table at the new position, so a
+    // request waiting for the table to catch up is not held, and the grace's recent tables keep their room.
+    private void MoveTo(long position)
     {
-        if (state.HasSameRegistryAs(_builtFrom))
-        {
-            // Nothing routes differently (an nginx audit record, a source fact): the same table at the new position,
-            // so a request waiting for the table to catch up is not held, and the grace's recent tables keep their room.
-            Volatile.Write(ref _current, Current.At(state.Position));
-            _changed.Set();
-            return;
-        }
-        var table = Build(state);
-        _builtFrom = state;
-        Publish(table);
+        Volatile.Write(ref _current, Current.At(position));
+        _changed.Set();
     }
 
     private GatewayTable Build(RegistryState state)

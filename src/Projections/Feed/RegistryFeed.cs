@@ -32,14 +32,20 @@ public sealed class RegistryFeed
 
     /// <summary>
     /// A consumer's loop: hands each state newer than <paramref name="position"/>() to <paramref name="apply"/> (which
-    /// builds and swaps in its view), until <paramref name="ct"/> is cancelled. A state <paramref name="apply"/> fails on
-    /// goes to <paramref name="failed"/> and is retried a second later: the consumer's last good view keeps serving.
+    /// builds and swaps in its view), until <paramref name="ct"/> is cancelled. A state whose registry is the one last
+    /// applied (<see cref="RegistryState.HasSameRegistryAs"/>: only events no view reads came between, such as nginx
+    /// audit records or source facts) goes to <paramref name="moveTo"/> instead, with its position: the view stays, at
+    /// the new position. A state <paramref name="apply"/> fails on goes to <paramref name="failed"/> and is retried a
+    /// second later: the consumer's last good view keeps serving.
     /// </summary>
-    public async Task FollowAsync(Func<long> position, Action<RegistryState> apply, Action<long, Exception> failed, CancellationToken ct)
+    public async Task FollowAsync(
+        Func<long> position, Action<RegistryState> apply, Action<long> moveTo, Action<long, Exception> failed, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(position);
         ArgumentNullException.ThrowIfNull(apply);
+        ArgumentNullException.ThrowIfNull(moveTo);
         ArgumentNullException.ThrowIfNull(failed);
+        RegistryState? applied = null;
         while (!ct.IsCancellationRequested)
         {
             RegistryState state;
@@ -52,9 +58,15 @@ public sealed class RegistryFeed
                 return;
             }
             if (state.Position <= position()) continue;
+            if (applied is not null && state.HasSameRegistryAs(applied))
+            {
+                moveTo(state.Position);
+                continue;
+            }
             try
             {
                 apply(state);
+                applied = state;
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {

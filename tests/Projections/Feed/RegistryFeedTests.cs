@@ -28,6 +28,31 @@ public sealed class RegistryFeedTests
     }
 
     [Fact]
+    public async Task Follow_AppliesAChangedRegistry_AndOnlyMovesToTheNextPositionOfTheSameOne()
+    {
+        var feed = new RegistryFeed();
+        var applied = new List<long>();
+        var moved = new List<long>();
+        long at = 0;
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        var follow = feed.FollowAsync(() => Volatile.Read(ref at), s => { lock (applied) applied.Add(s.Position); Volatile.Write(ref at, s.Position); },
+            p => { lock (moved) moved.Add(p); Volatile.Write(ref at, p); }, (_, ex) => throw ex, stop.Token);
+        var changed = At(1);
+
+        feed.Publish(changed);
+        await Mesh.Tests.Common.Poll.UntilAsync(() => Task.FromResult(Volatile.Read(ref at) == 1), "position 1", Long, Ct);
+        feed.Publish(changed with { Position = 2 }); // the same maps: an event no view reads
+        await Mesh.Tests.Common.Poll.UntilAsync(() => Task.FromResult(Volatile.Read(ref at) == 2), "position 2", Long, Ct);
+        feed.Publish(changed with { Position = 3, Environments = changed.Environments.Add("feature-x", "integration") }); // a change
+        await Mesh.Tests.Common.Poll.UntilAsync(() => Task.FromResult(Volatile.Read(ref at) == 3), "position 3", Long, Ct);
+        await stop.CancelAsync();
+        await follow;
+
+        Assert.Equal([1L, 3L], applied);
+        Assert.Equal([2L], moved);
+    }
+
+    [Fact]
     public async Task WaitForNewer_AlreadyNewer_ReturnsAtOnce()
     {
         var feed = new RegistryFeed();
